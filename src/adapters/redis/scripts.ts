@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import type { Cluster, Redis } from "ioredis";
+
+export type RedisClient = Redis | Cluster;
+
+const scriptFiles = {
+  claimTransaction: "claim-transaction-1.lua",
+  rememberCancellation: "remember-cancellation-1.lua",
+  createVerification: "create-verification-4.lua",
+  recordSent: "record-sent-2.lua",
+  decide: "decide-4.lua",
+  handleReply: "handle-reply-5.lua",
+  setField: "set-field-1.lua",
+  claimDue: "claim-due-1.lua",
+} as const;
+
+export type ScriptName = keyof typeof scriptFiles;
+type ScriptArgument = string | number;
+export type Scripts = Record<ScriptName, (keys: string[], args: ScriptArgument[]) => Promise<unknown>>;
+
+function keyCount(file: string): number {
+  const match = /-(\d+)\.lua$/.exec(file);
+  if (!match?.[1]) throw new Error(`script file ${file} must end with -<number of keys>.lua`);
+  return Number(match[1]);
+}
+
+/**
+ * Registers every Lua script on the client (EVALSHA, falling back to EVAL once per connection)
+ * and returns typed callers that check the key count.
+ */
+export function registerScripts(client: RedisClient): Scripts {
+  const callers = {} as Scripts;
+  for (const [name, file] of Object.entries(scriptFiles) as Array<[ScriptName, string]>) {
+    const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), "utf8");
+    const numberOfKeys = keyCount(file);
+    const command = `fv_${name}`;
+    client.defineCommand(command, { numberOfKeys, lua });
+    const invoke = (client as unknown as Record<string, (...args: ScriptArgument[]) => Promise<unknown>>)[command];
+    if (!invoke) throw new Error(`script ${name} was not registered`);
+    callers[name] = (keys, args) => {
+      if (keys.length !== numberOfKeys) throw new Error(`script ${name} takes ${numberOfKeys} keys, got ${keys.length}`);
+      return invoke.call(client, ...keys, ...args);
+    };
+  }
+  return callers;
+}

@@ -1,0 +1,49 @@
+import type { CorrelatedBy, Decision, DecisionRecord, Verification, VerificationState } from "../../domain/verification.ts";
+
+/** Turns a verification hash (HGETALL as a flat array) into the domain's Verification. */
+export function parseVerification(flat: unknown): Verification | null {
+  if (!Array.isArray(flat) || flat.length === 0) return null;
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(String(flat[i]), String(flat[i + 1]));
+  const text = (name: string): string => f.get(name) ?? "";
+  const optional = (name: string): string | undefined => (f.get(name) ? f.get(name) : undefined);
+  const meta = optional("meta");
+  return {
+    transactionId: text("txn"),
+    phoneNumber: text("phone"),
+    amountMinor: Number(text("amt")),
+    currency: text("cur"),
+    merchant: text("mer"),
+    cardLast4: text("l4"),
+    locale: optional("loc"),
+    metadata: meta ? (JSON.parse(meta) as Record<string, string>) : undefined,
+    requestedAt: Number(text("reqAt")),
+    deadline: Number(text("dl")),
+    referenceCode: optional("code") ?? null,
+    state: (text("st") || "SENDING") as VerificationState,
+    outboundMessageId: optional("out") ?? null,
+    reprompts: Number(text("rp") || "0"),
+    decision: parseDecision(f),
+  };
+}
+
+function parseDecision(f: Map<string, string>): DecisionRecord | null {
+  const decision = f.get("dec");
+  if (!decision) return null;
+  const replyId = f.get("rIn");
+  return {
+    decision: decision as Decision,
+    decidedAt: Number(f.get("decAt")),
+    eventId: f.get("eid") ?? "",
+    published: f.get("pub") === "1",
+    confirmation: (f.get("conf") as "pending" | "sent" | undefined) ?? "none",
+    reply: replyId
+      ? {
+          inboundMessageId: replyId,
+          answer: f.get("rAns") as "YES" | "NO" | "STOP",
+          correlatedBy: f.get("rBy") as CorrelatedBy,
+          receivedAt: Number(f.get("rAt")),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "../logger.ts";
+import type { Clock, DecisionPublisher, SmsSender, VerificationStore } from "../ports.ts";
+
+export interface AppSettings {
+  brandName: string;
+  verificationTtlSeconds: number;
+  /** When set, a reply decides only if it was sent to this number. */
+  originationNumber: string | undefined;
+}
+
+/** Everything a use case needs, passed as one object so tests can swap any part. */
+export interface AppContext {
+  store: VerificationStore;
+  sms: SmsSender;
+  publisher: DecisionPublisher;
+  clock: Clock;
+  log: Logger;
+  settings: AppSettings;
+  newId(): string;
+}

@@ -1,0 +1,45 @@
+import type { AppContext } from "./context.ts";
+import { settleDecision } from "./settle-decision.ts";
+
+export const EXPIRY_LEASE_MS = 2_000;
+const BATCH = 200;
+/** A decision younger than this is left to the handler that took it, which publishes it itself. */
+const OWNER_GRACE_MS = 30_000;
+
+/**
+ * One pass of the expiry sweep, run by every worker: claims due deadlines for a short lease, decides
+ * EXPIRED where still open, and publishes. A worker dying mid-pass leaves the lease to run out and
+ * another worker takes over, so no leader is needed and a restart loses nothing.
+ */
+export async function expireDue(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  const due = await ctx.store.claimDueDeadlines(now, BATCH, EXPIRY_LEASE_MS);
+  let expired = 0;
+  await Promise.all(
+    due.map(async ({ phoneNumber, transactionId }) => {
+      try {
+        const result = await ctx.store.decide(phoneNumber, transactionId, "EXPIRED", {
+          now,
+          eventId: ctx.newId(),
+          onlyIfDue: true,
+        });
+        if (result.kind === "missing") {
+          await ctx.store.completeDeadline(phoneNumber, transactionId);
+          return;
+        }
+        const decision = result.verification.decision;
+        if (result.kind === "decided") {
+          expired += 1;
+          await settleDecision(ctx, result.verification);
+        } else if (decision?.published) {
+          await ctx.store.completeDeadline(phoneNumber, transactionId);
+        } else if (decision && now - decision.decidedAt > OWNER_GRACE_MS) {
+          await settleDecision(ctx, result.verification);
+        }
+      } catch (error) {
+        ctx.log.error({ err: error, transactionId }, "expiry failed; retried when the lease ends");
+      }
+    }),
+  );
+  return expired;
+}

@@ -1,0 +1,37 @@
+import type { AppContext } from "./context.ts";
+import { expireDue } from "./expire-due.ts";
+
+export interface ExpiryPoller {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the expiry sweep every `intervalMs` (with jitter so workers spread out) and at once again
+ * when a sweep found a full batch.
+ */
+export function startExpiryPoller(ctx: AppContext, intervalMs = 500): ExpiryPoller {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = expireDue(ctx)
+        .then(() => schedule(intervalMs * (0.75 + Math.random() * 0.5)))
+        .catch((error: unknown) => {
+          ctx.log.error({ err: error }, "expiry sweep failed");
+          schedule(intervalMs);
+        });
+    }, delay);
+  };
+  schedule(0);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { InboundSms } from "../domain/messages.ts";
+import { parseReply } from "../domain/reply.ts";
+import {
+  renderAlreadyHandled,
+  renderChooseVerification,
+  renderHelp,
+  renderOptedIn,
+  renderReprompt,
+} from "../domain/sms-text.ts";
+import type { Verification } from "../domain/verification.ts";
+import { PermanentSmsError } from "../errors.ts";
+import type { ReplyOutcome } from "../ports.ts";
+import type { AppContext } from "./context.ts";
+import { settleDecision } from "./settle-decision.ts";
+
+export type ReplyHandlingOutcome = ReplyOutcome | "wrong_destination";
+
+export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: number): Promise<ReplyHandlingOutcome> {
+  const expectedNumber = ctx.settings.originationNumber;
+  if (expectedNumber && sms.destinationNumber !== expectedNumber) return "wrong_destination";
+
+  const reply = parseReply(sms.messageBody);
+  const result = await ctx.store.handleReply({
+    phoneNumber: sms.originationNumber,
+    intent: reply.intent,
+    answer: reply.answer,
+    referenceCode: reply.referenceCode,
+    inboundMessageId: sms.inboundMessageId,
+    previousPublishedMessageId: sms.previousPublishedMessageId || null,
+    receivedAt,
+    now: ctx.clock.now(),
+    eventIdSeed: ctx.newId(),
+  });
+  const [first] = result.verifications;
+
+  switch (result.outcome) {
+    case "decided":
+    case "opted_out":
+    case "duplicate":
+      for (const verification of result.verifications) await settleDecision(ctx, verification);
+      break;
+    case "help":
+      if (first) await textAbout(ctx, first, renderHelp({ brand: ctx.settings.brandName, locale: first.locale }));
+      break;
+    case "reprompt":
+      if (first) {
+        const text = renderReprompt({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode });
+        await textAbout(ctx, first, text);
+      }
+      break;
+    case "late":
+      if (first) await textAbout(ctx, first, renderAlreadyHandled({ brand: ctx.settings.brandName, locale: first.locale }));
+      break;
+    case "ambiguous":
+      if (first) await askForCode(ctx, result.verifications);
+      break;
+    case "opted_in":
+      await text(ctx, sms.originationNumber, "opt-in", renderOptedIn({ brand: ctx.settings.brandName, locale: undefined }));
+      break;
+    default:
+      break;
+  }
+  return result.outcome;
+}
+
+/** Texts about one verification and indexes the MessageId, so a reply to this text correlates to it. */
+async function textAbout(ctx: AppContext, verification: Verification, body: string): Promise<void> {
+  const messageId = await text(ctx, verification.phoneNumber, verification.transactionId, body);
+  if (messageId) await ctx.store.indexMessage(verification.phoneNumber, verification.transactionId, messageId);
+}
+
+async function askForCode(ctx: AppContext, open: Verification[]): Promise<void> {
+  const [first] = open;
+  if (!first) return;
+  const body = renderChooseVerification({
+    brand: ctx.settings.brandName,
+    locale: first.locale,
+    items: open.map((v) => ({
+      merchant: v.merchant,
+      amountMinor: v.amountMinor,
+      currency: v.currency,
+      referenceCode: v.referenceCode ?? "",
+    })),
+  });
+  // Not indexed: it names several verifications, so a reply to it must carry a code.
+  await text(ctx, first.phoneNumber, first.transactionId, body);
+}
+
+async function text(ctx: AppContext, phoneNumber: string, transactionId: string, body: string): Promise<string | null> {
+  try {
+    return await ctx.sms.send({ destinationPhoneNumber: phoneNumber, body, transactionId });
+  } catch (error) {
+    if (!(error instanceof PermanentSmsError)) throw error;
+    ctx.log.warn({ transactionId, reason: error.message }, "reply SMS refused");
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+import type { DecisionEvent } from "./domain/decision-event.ts";
+import type { ReplyIntent } from "./domain/reply.ts";
+import type { Decision, Verification } from "./domain/verification.ts";
+
+export type TransactionClaim =
+  | { kind: "new" }
+  | { kind: "cancelledEarlier" }
+  | { kind: "existing"; phoneNumber: string; cancelledEarlier: boolean };
+
+export type CancellationLookup = { kind: "remembered" } | { kind: "known"; phoneNumber: string };
+
+export interface NewVerification {
+  transactionId: string;
+  phoneNumber: string;
+  amountMinor: number;
+  currency: string;
+  merchant: string;
+  cardLast4: string;
+  locale: string | undefined;
+  metadata: Record<string, string> | undefined;
+  requestedAt: number;
+  deadline: number;
+  cancelledEarlier: boolean;
+  eventId: string;
+}
+
+export type CreateResult =
+  | { kind: "created"; verification: Verification; othersOpen: number }
+  | { kind: "exists"; verification: Verification }
+  | { kind: "decided"; verification: Verification };
+
+export type DecideResult =
+  | { kind: "decided" | "already" | "notDue"; verification: Verification }
+  | { kind: "missing" };
+
+export interface ReplyInput {
+  phoneNumber: string;
+  intent: ReplyIntent;
+  answer: "YES" | "NO" | "STOP" | null;
+  referenceCode: string | null;
+  inboundMessageId: string;
+  previousPublishedMessageId: string | null;
+  receivedAt: number;
+  now: number;
+  eventIdSeed: string;
+}
+
+export type ReplyOutcome =
+  | "duplicate"
+  | "opted_in"
+  | "opted_out"
+  | "ambiguous"
+  | "decided"
+  | "help"
+  | "reprompt"
+  | "late"
+  | "ignored"
+  | "ignored_late"
+  | "ignored_unknown"
+  | "ignored_opted_out"
+  | "no_verification";
+
+export interface ReplyResult {
+  outcome: ReplyOutcome;
+  verifications: Verification[];
+}
+
+export interface DueDeadline {
+  phoneNumber: string;
+  transactionId: string;
+}
+
+export interface VerificationStore {
+  claimTransaction(transactionId: string, phoneNumber: string, ttlSeconds: number): Promise<TransactionClaim>;
+  lookupForCancellation(transactionId: string): Promise<CancellationLookup>;
+  create(input: NewVerification): Promise<CreateResult>;
+  scheduleDeadline(phoneNumber: string, transactionId: string, deadline: number): Promise<void>;
+  recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null>;
+  indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void>;
+  decide(
+    phoneNumber: string,
+    transactionId: string,
+    decision: Decision,
+    options: { now: number; eventId: string; onlyIfDue?: boolean },
+  ): Promise<DecideResult>;
+  handleReply(input: ReplyInput): Promise<ReplyResult>;
+  markPublished(phoneNumber: string, transactionId: string): Promise<void>;
+  markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
+  claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]>;
+  completeDeadline(phoneNumber: string, transactionId: string): Promise<void>;
+  get(transactionId: string): Promise<Verification | null>;
+}
+
+export interface OutboundSms {
+  destinationPhoneNumber: string;
+  body: string;
+  transactionId: string;
+}
+
+export interface SmsSender {
+  /** Resolves to the MessageId; rejects with PermanentSmsError when the destination can never receive it. */
+  send(sms: OutboundSms): Promise<string>;
+}
+
+export interface DecisionPublisher {
+  publish(event: DecisionEvent): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,185 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { Writable } from "node:stream";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { createAwsClients, type AwsClients } from "../../src/adapters/aws/aws-clients.ts";
+import type { HandledMessage } from "../../src/adapters/sqs/queue-worker.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import type { DecisionEvent } from "../../src/domain/decision-event.ts";
+import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startService, type RunningService } from "../../src/service.ts";
+import { startAwsEnvironment, TOPICS, QUEUES, type AwsEnvironment } from "./aws-environment.ts";
+import { startRedisServer, type TestRedis } from "./redis-server.ts";
+
+export const ORIGINATION_NUMBER = "+18885550100";
+const WAIT_MS = 10_000;
+
+export interface HarnessOptions {
+  visibilityTimeoutSeconds?: number;
+  env?: Record<string, string>;
+  redis?: TestRedis;
+}
+
+export interface Harness {
+  aws: AwsEnvironment;
+  sandbox: SmsSandbox;
+  redis: TestRedis;
+  config: Config;
+  service: RunningService;
+  clients: AwsClients;
+  logLines: string[];
+  sqs: SQSClient;
+  sns: SNSClient;
+  sendToQueue(queue: string, body: string): Promise<string>;
+  publishToTopic(topic: string, message: string): Promise<void>;
+  waitForDecision(transactionId: string): Promise<DecisionEvent>;
+  decisionsFor(transactionId: string): DecisionEvent[];
+  waitForHandled(predicate: (handled: HandledMessage) => boolean): Promise<HandledMessage>;
+  stop(): Promise<void>;
+}
+
+/** The service in-process against the emulator, a private redis-server and the SMS sandbox. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const ownRedis = !options.redis;
+  const [aws, sandbox, redis] = await Promise.all([
+    startAwsEnvironment({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2 }),
+    startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }] }),
+    options.redis ? Promise.resolve(options.redis) : startRedisServer(),
+  ]);
+  const config = loadConfig({
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL_SQS: aws.endpoint,
+    AWS_ENDPOINT_URL_SNS: aws.endpoint,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sandbox.url,
+    REQUESTS_QUEUE_URL: aws.queueUrl(QUEUES.requests),
+    INBOUND_QUEUE_URL: aws.queueUrl(QUEUES.inbound),
+    DECISIONS_TOPIC_ARN: aws.topicArn(TOPICS.decisions),
+    ORIGINATION_IDENTITY: ORIGINATION_NUMBER,
+    REDIS_URL: redis.url,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      callback();
+    },
+  });
+  const handledEvents = new EventEmitter();
+  handledEvents.setMaxListeners(1000);
+  const handledLog: HandledMessage[] = [];
+  const clients = createAwsClients(config);
+  const service = await startService(config, {
+    log: createLogger("debug", sink),
+    namespace: `fv-${randomUUID().slice(0, 8)}`,
+    clients,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+    waitTimeSeconds: 1,
+    expiryIntervalMs: 200,
+    onHandled: (handled) => {
+      handledLog.push(handled);
+      handledEvents.emit("handled", handled);
+    },
+  });
+
+  const decisionsFor = (transactionId: string): DecisionEvent[] =>
+    aws.server.spy
+      .getAllMessages()
+      .filter((m) => m.service === "sns" && m.topicName === TOPICS.decisions)
+      .map((m) => JSON.parse((m as { body: string }).body) as DecisionEvent)
+      .filter((event) => event.transactionId === transactionId);
+
+  return {
+    aws,
+    sandbox,
+    redis,
+    config,
+    service,
+    clients,
+    logLines,
+    sqs: clients.sqs,
+    sns: clients.sns,
+    async sendToQueue(queue, body) {
+      const sent = await clients.sqs.send(new SendMessageCommand({ QueueUrl: aws.queueUrl(queue), MessageBody: body }));
+      return sent.MessageId ?? "";
+    },
+    async publishToTopic(topic, message) {
+      await clients.sns.send(new PublishCommand({ TopicArn: aws.topicArn(topic), Message: message }));
+    },
+    async waitForDecision(transactionId) {
+      const message = await aws.server.spy.waitForMessage(
+        (m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes(`"transactionId":"${transactionId}"`),
+        "published",
+        WAIT_MS,
+      );
+      return JSON.parse((message as { body: string }).body) as DecisionEvent;
+    },
+    decisionsFor,
+    waitForHandled(predicate) {
+      const seen = handledLog.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          handledEvents.off("handled", listener);
+          reject(new Error("no matching message was handled in time"));
+        }, WAIT_MS);
+        const listener = (handled: HandledMessage) => {
+          if (!predicate(handled)) return;
+          clearTimeout(timer);
+          handledEvents.off("handled", listener);
+          resolve(handled);
+        };
+        handledEvents.on("handled", listener);
+      });
+    },
+    async stop() {
+      await service.stop();
+      clients.destroy();
+      await Promise.all([aws.stop(), sandbox.close(), ownRedis ? redis.stop() : Promise.resolve()]);
+    },
+  };
+}
+
+/** A distinct, valid US number per call so tests never share a cardholder. */
+export function uniquePhone(): string {
+  return `+1425${String(randomInt(1_000_000, 9_999_999))}`;
+}
+
+export function uniqueTransactionId(): string {
+  return `txn-${randomUUID()}`;
+}
+
+export interface RequestOverrides {
+  [field: string]: unknown;
+}
+
+export function verificationRequest(overrides: RequestOverrides = {}): Record<string, unknown> {
+  return {
+    type: "verification.requested",
+    transactionId: uniqueTransactionId(),
+    phoneNumber: uniquePhone(),
+    amountMinor: 12540,
+    currency: "USD",
+    merchant: "ACME STORE #42",
+    cardLast4: "4242",
+    expiresInSeconds: 600,
+    locale: "en-US",
+    metadata: { cardId: "card_123" },
+    ...overrides,
+  };
+}
+
+export function inboundSms(overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    originationNumber: uniquePhone(),
+    destinationNumber: ORIGINATION_NUMBER,
+    messageKeyword: "",
+    messageBody: "YES",
+    inboundMessageId: randomUUID(),
+    previousPublishedMessageId: "",
+    ...overrides,
+  };
+}
