@@ -34,12 +34,17 @@ describe("request → SMS → reply → decision", () => {
       eventType: "verification.decided",
       transactionId: request.transactionId,
       decision: "APPROVED",
-      phoneNumberMasked: expect.stringMatching(/^\+1\*{6}\d{4}$/),
+      phoneNumberMasked: `+1******${String(request.phoneNumber).slice(-4)}`,
       outboundMessageId: question.messageId,
       reply: { inboundMessageId: reply.inboundMessageId, answer: "YES", correlatedBy: "previousPublishedMessageId" },
       metadata: { cardId: "card_123" },
     });
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(event.decidedAt)).toBeGreaterThanOrEqual(Date.parse(event.requestedAt));
+    expect(new Date(event.requestedAt).toISOString()).toBe(event.requestedAt);
+    expect(Object.keys(event).sort()).toEqual(
+      ["eventId", "eventType", "transactionId", "decision", "requestedAt", "decidedAt", "phoneNumberMasked", "outboundMessageId", "reply", "metadata"].sort(),
+    );
     const confirmation = await h.sandbox.waitForSms(
       (sms) => sms.destinationPhoneNumber === request.phoneNumber && sms.messageId !== question.messageId,
     );

@@ -1,8 +1,10 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Writable } from "node:stream";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import { createAwsClients, type AwsClients } from "../../src/adapters/aws/aws-clients.ts";
 import type { HandledMessage } from "../../src/adapters/sqs/queue-worker.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
@@ -22,13 +24,30 @@ export interface HarnessOptions {
   redis?: TestRedis;
 }
 
+/** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
+export class TestClock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
 export interface Harness {
   aws: AwsEnvironment;
+  clock: TestClock;
   sandbox: SmsSandbox;
   redis: TestRedis;
   config: Config;
   service: RunningService;
+  /** The clients the service uses (tests may add fault-injecting middleware to them). */
   clients: AwsClients;
+  /** Starts a fresh service process-equivalent on the same emulator, Redis and namespace. */
+  restartService(): Promise<void>;
+  stopService(): Promise<void>;
+  startServiceAgain(): Promise<void>;
   logLines: string[];
   sqs: SQSClient;
   sns: SNSClient;
@@ -72,18 +91,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   handledEvents.setMaxListeners(1000);
   const handledLog: HandledMessage[] = [];
   const clients = createAwsClients(config);
-  const service = await startService(config, {
-    log: createLogger("debug", sink),
-    namespace: `fv-${randomUUID().slice(0, 8)}`,
-    clients,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
-    waitTimeSeconds: 1,
-    expiryIntervalMs: 200,
-    onHandled: (handled) => {
-      handledLog.push(handled);
-      handledEvents.emit("handled", handled);
-    },
-  });
+  const testClients = createAwsClients(config);
+  const clock = new TestClock();
+  const namespace = `fv-${randomUUID().slice(0, 8)}`;
+  const launch = () =>
+    startService(config, {
+      log: createLogger("debug", sink),
+      namespace,
+      clients,
+      clock,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+      waitTimeSeconds: 1,
+      expiryIntervalMs: 200,
+      onHandled: (handled) => {
+        handledLog.push(handled);
+        handledEvents.emit("handled", handled);
+      },
+    });
+  let service: RunningService | undefined = await launch();
 
   const decisionsFor = (transactionId: string): DecisionEvent[] =>
     aws.server.spy
@@ -92,22 +117,37 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       .map((m) => JSON.parse((m as { body: string }).body) as DecisionEvent)
       .filter((event) => event.transactionId === transactionId);
 
-  return {
+  const harness: Harness = {
     aws,
+    clock,
     sandbox,
     redis,
     config,
-    service,
+    get service() {
+      if (!service) throw new Error("the service is stopped");
+      return service;
+    },
     clients,
     logLines,
-    sqs: clients.sqs,
-    sns: clients.sns,
+    sqs: testClients.sqs,
+    sns: testClients.sns,
+    async stopService() {
+      await service?.stop();
+      service = undefined;
+    },
+    async startServiceAgain() {
+      service = await launch();
+    },
+    async restartService() {
+      await harness.stopService();
+      await harness.startServiceAgain();
+    },
     async sendToQueue(queue, body) {
-      const sent = await clients.sqs.send(new SendMessageCommand({ QueueUrl: aws.queueUrl(queue), MessageBody: body }));
+      const sent = await testClients.sqs.send(new SendMessageCommand({ QueueUrl: aws.queueUrl(queue), MessageBody: body }));
       return sent.MessageId ?? "";
     },
     async publishToTopic(topic, message) {
-      await clients.sns.send(new PublishCommand({ TopicArn: aws.topicArn(topic), Message: message }));
+      await testClients.sns.send(new PublishCommand({ TopicArn: aws.topicArn(topic), Message: message }));
     },
     async waitForDecision(transactionId) {
       const message = await aws.server.spy.waitForMessage(
@@ -136,11 +176,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     },
     async stop() {
-      await service.stop();
+      await service?.stop();
       clients.destroy();
+      testClients.destroy();
       await Promise.all([aws.stop(), sandbox.close(), ownRedis ? redis.stop() : Promise.resolve()]);
     },
   };
+  return harness;
 }
 
 /** A distinct, valid US number per call so tests never share a cardholder. */

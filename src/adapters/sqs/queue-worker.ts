@@ -88,7 +88,8 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     batchSize: 10,
     waitTimeSeconds: options.waitTimeSeconds ?? 20,
     visibilityTimeout,
-    heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)),
+    // Extends the visibility of slow work so no second worker receives a message being handled.
+    ...(visibilityTimeout >= 2 ? { heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)) } : {}),
     messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
     messageAttributeNames: ["All"],
     handleMessageBatch: async (messages) => {

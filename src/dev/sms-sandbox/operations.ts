@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import {
+  optionalBoolean,
+  optionalFilters,
+  optionalString,
+  optionalStringList,
+  optionalStringMap,
+  paginate,
+  requiredE164,
+  requiredString,
+} from "./input.ts";
+import type { Input } from "./input.ts";
+import type { OptedOutEntry, OptOutList } from "./opt-out-list.ts";
+import { isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
+import type { SandboxPhoneNumber } from "./phone-numbers.ts";
+import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
+import type { SentSms } from "./sent-messages.ts";
+
+export const MAX_MESSAGE_BODY_LENGTH = 1600;
+const MESSAGE_TYPES = ["TRANSACTIONAL", "PROMOTIONAL"];
+
+export interface SandboxState {
+  phoneNumbers: readonly SandboxPhoneNumber[];
+  optOutList: OptOutList;
+  recordSent(sms: SentSms): void;
+}
+
+export type Operation = (input: Input, state: SandboxState) => unknown;
+
+function sendTextMessage(input: Input, state: SandboxState): unknown {
+  const destinationPhoneNumber = requiredE164(input, "DestinationPhoneNumber");
+  const originationIdentity = requiredString(input, "OriginationIdentity");
+  const messageBody = requiredString(input, "MessageBody");
+  if (messageBody.length > MAX_MESSAGE_BODY_LENGTH) {
+    throw validationError("MAXIMUM_SIZE_EXCEEDED", `MessageBody exceeds ${MAX_MESSAGE_BODY_LENGTH} characters`, {
+      name: "MessageBody",
+      message: `length must be at most ${MAX_MESSAGE_BODY_LENGTH}`,
+    });
+  }
+  const messageType = optionalString(input, "MessageType");
+  if (messageType !== undefined && !MESSAGE_TYPES.includes(messageType)) {
+    throw validationError("INVALID_PARAMETER", `MessageType must be one of ${MESSAGE_TYPES.join(", ")}`, {
+      name: "MessageType",
+      message: "unknown message type",
+    });
+  }
+  const configurationSetName = optionalString(input, "ConfigurationSetName");
+  const context = optionalStringMap(input, "Context");
+  if (state.optOutList.has(destinationPhoneNumber)) {
+    throw new AwsJsonError("ConflictException", "The destination phone number is opted out", 400, {
+      Reason: "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+      ResourceType: "opt-out-list",
+      ResourceId: state.optOutList.name,
+    });
+  }
+  const messageId = randomUUID();
+  if (optionalBoolean(input, "DryRun") !== true) {
+    state.recordSent({
+      messageId,
+      destinationPhoneNumber,
+      originationIdentity,
+      messageBody,
+      messageType,
+      configurationSetName,
+      context,
+      at: new Date(),
+    });
+  }
+  return { MessageId: messageId };
+}
+
+function describePhoneNumbers(input: Input, state: SandboxState): unknown {
+  const ids = optionalStringList(input, "PhoneNumberIds");
+  const filters = optionalFilters(input, "Filters");
+  const unknownFilter = filters.find((filter) => !isFilterablePhoneNumberField(filter.name));
+  if (unknownFilter) {
+    throw validationError("INVALID_FILTER_VALUES", `Unknown filter ${unknownFilter.name}`);
+  }
+  const selected =
+    ids === undefined
+      ? state.phoneNumbers
+      : ids.map((id) => {
+          const found = state.phoneNumbers.find((n) => n.PhoneNumberId === id || n.PhoneNumberArn === id);
+          if (!found) throw resourceNotFound("phone-number", id);
+          return found;
+        });
+  const { page, nextToken } = paginate(
+    selected.filter((n) => matchesPhoneNumberFilters(n, filters)),
+    input,
+  );
+  return { PhoneNumbers: page, NextToken: nextToken };
+}
+
+function requireOptOutList(input: Input, state: SandboxState): OptOutList {
+  const name = requiredString(input, "OptOutListName");
+  if (!state.optOutList.matches(name)) throw resourceNotFound("opt-out-list", name);
+  return state.optOutList;
+}
+
+function optedOutNumberInformation(entry: OptedOutEntry) {
+  return {
+    OptedOutNumber: entry.phoneNumber,
+    OptedOutTimestamp: entry.optedOutAt.getTime() / 1000,
+    EndUserOptedOut: entry.endUserOptedOut,
+  };
+}
+
+function optedOutNumberResult(list: OptOutList, entry: OptedOutEntry): unknown {
+  return { OptOutListArn: list.arn, OptOutListName: list.name, ...optedOutNumberInformation(entry) };
+}
+
+function describeOptedOutNumbers(input: Input, state: SandboxState): unknown {
+  const list = requireOptOutList(input, state);
+  const numbers = optionalStringList(input, "OptedOutNumbers");
+  const filters = optionalFilters(input, "Filters");
+  const unknownFilter = filters.find((filter) => filter.name !== "end-user-opted-out");
+  if (unknownFilter) {
+    throw validationError("INVALID_FILTER_VALUES", `Unknown filter ${unknownFilter.name}`);
+  }
+  const entries = list
+    .entries()
+    .filter((entry) => numbers === undefined || numbers.includes(entry.phoneNumber))
+    .filter((entry) => filters.every((filter) => filter.values.includes(String(entry.endUserOptedOut))));
+  const { page, nextToken } = paginate(entries, input);
+  return {
+    OptOutListArn: list.arn,
+    OptOutListName: list.name,
+    OptedOutNumbers: page.map(optedOutNumberInformation),
+    NextToken: nextToken,
+  };
+}
+
+function putOptedOutNumber(input: Input, state: SandboxState): unknown {
+  const list = requireOptOutList(input, state);
+  const phoneNumber = requiredE164(input, "OptedOutNumber");
+  return optedOutNumberResult(list, list.add(phoneNumber, false));
+}
+
+function deleteOptedOutNumber(input: Input, state: SandboxState): unknown {
+  const list = requireOptOutList(input, state);
+  const phoneNumber = requiredE164(input, "OptedOutNumber");
+  const removed = list.remove(phoneNumber);
+  if (!removed) throw resourceNotFound("opted-out-number", phoneNumber);
+  return optedOutNumberResult(list, removed);
+}
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  SendTextMessage: sendTextMessage,
+  DescribePhoneNumbers: describePhoneNumbers,
+  DescribeOptedOutNumbers: describeOptedOutNumbers,
+  PutOptedOutNumber: putOptedOutNumber,
+  DeleteOptedOutNumber: deleteOptedOutNumber,
+};

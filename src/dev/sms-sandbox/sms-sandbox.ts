@@ -1,0 +1,200 @@
+// An in-process stand-in for AWS End User Messaging SMS (Pinpoint SMS Voice
+// v2) speaking its awsJson1_0 wire protocol, so the real SDK client can be
+// pointed at it (endpoint = sandbox.url) in tests and in local dev mode.
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FaultInjector } from "./fault-injector.ts";
+import type { InjectedError } from "./fault-injector.ts";
+import { isE164 } from "./input.ts";
+import { OPERATIONS } from "./operations.ts";
+import type { SandboxState } from "./operations.ts";
+import { OptOutList } from "./opt-out-list.ts";
+import { DEFAULT_PHONE_NUMBERS, describePhoneNumber } from "./phone-numbers.ts";
+import type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
+import { AwsJsonError, operationFromTarget, parseJsonObject, readBody, writeError, writeJson } from "./protocol.ts";
+import { SentMessages } from "./sent-messages.ts";
+import type { SentSms, SentSmsListener } from "./sent-messages.ts";
+
+export type { InjectedError } from "./fault-injector.ts";
+export type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
+export type { SentSms, SentSmsListener } from "./sent-messages.ts";
+
+export interface SmsSandboxOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Region named in the ARNs the sandbox returns. Default us-east-1. */
+  region?: string;
+  /** The account's phone numbers. Default: one toll-free number, +18885550100. */
+  phoneNumbers?: PhoneNumberConfig[];
+}
+
+export interface RecordedRequest {
+  operation: string;
+  body: unknown;
+}
+
+export interface SmsSandbox {
+  /** Endpoint for the SDK client, e.g. http://127.0.0.1:12345 */
+  readonly url: string;
+  readonly region: string;
+  readonly phoneNumbers: readonly SandboxPhoneNumber[];
+  /** Name of the opt-out list every sandbox number uses ("Default"). */
+  readonly optOutListName: string;
+  /** Every SMS accepted by SendTextMessage (not DryRun), oldest first. */
+  readonly sent: readonly SentSms[];
+  /** Every well-formed call, including those answered with an injected or validation error. */
+  readonly requests: readonly RecordedRequest[];
+  callCount(operation: string): number;
+  /** Resolves with the first recorded SMS matching, else with the next one sent; rejects after timeoutMs. */
+  waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
+  on(event: "sent", listener: SentSmsListener): this;
+  off(event: "sent", listener: SentSmsListener): this;
+  /** The next `times` calls of `operation` answer with `error` instead of running. */
+  failNext(operation: string, error: InjectedError, times?: number): void;
+  /** Puts the number on the opt-out list as if the handset had texted STOP. */
+  optOut(phoneNumber: string): void;
+  optIn(phoneNumber: string): void;
+  isOptedOut(phoneNumber: string): boolean;
+  /** Forgets sent messages, recorded requests, pending faults and opt-outs. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+class SmsSandboxServer implements SmsSandbox {
+  readonly region: string;
+  readonly phoneNumbers: readonly SandboxPhoneNumber[];
+  readonly requests: RecordedRequest[] = [];
+  readonly #server: Server = createServer((req, res) => {
+    this.#handle(req, res).catch(() => res.destroy());
+  });
+  #url = "";
+  readonly #optOutList: OptOutList;
+  readonly #sentMessages = new SentMessages();
+  readonly #faults = new FaultInjector();
+  readonly #state: SandboxState;
+  #closed = false;
+
+  constructor(region: string, phoneNumbers: PhoneNumberConfig[]) {
+    this.region = region;
+    this.#optOutList = new OptOutList(region);
+    this.phoneNumbers = phoneNumbers.map((n) => describePhoneNumber(n, region, this.#optOutList.name));
+    this.#state = {
+      phoneNumbers: this.phoneNumbers,
+      optOutList: this.#optOutList,
+      recordSent: (sms) => this.#sentMessages.record(sms),
+    };
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    const server = this.#server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.#url = `http://${urlHost}:${address.port}`;
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get optOutListName(): string {
+    return this.#optOutList.name;
+  }
+
+  get sent(): readonly SentSms[] {
+    return this.#sentMessages.list;
+  }
+
+  callCount(operation: string): number {
+    return this.requests.filter((request) => request.operation === operation).length;
+  }
+
+  waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs = 5000): Promise<SentSms> {
+    return this.#sentMessages.waitFor(predicate, timeoutMs);
+  }
+
+  on(_event: "sent", listener: SentSmsListener): this {
+    this.#sentMessages.on(listener);
+    return this;
+  }
+
+  off(_event: "sent", listener: SentSmsListener): this {
+    this.#sentMessages.off(listener);
+    return this;
+  }
+
+  failNext(operation: string, error: InjectedError, times = 1): void {
+    this.#faults.failNext(operation, error, times);
+  }
+
+  optOut(phoneNumber: string): void {
+    if (!isE164(phoneNumber)) throw new Error(`optOut: ${phoneNumber} is not an E.164 phone number`);
+    this.#optOutList.add(phoneNumber, true);
+  }
+
+  optIn(phoneNumber: string): void {
+    this.#optOutList.remove(phoneNumber);
+  }
+
+  isOptedOut(phoneNumber: string): boolean {
+    return this.#optOutList.has(phoneNumber);
+  }
+
+  reset(): void {
+    this.#sentMessages.clear();
+    this.requests.length = 0;
+    this.#faults.clear();
+    this.#optOutList.clear();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method !== "POST" || req.url !== "/") {
+        throw new AwsJsonError("UnknownOperationException", `No route for ${req.method} ${req.url}`, 404);
+      }
+      const text = await readBody(req);
+      const operation = operationFromTarget(req.headers["x-amz-target"]);
+      const body = parseJsonObject(text);
+      this.requests.push({ operation, body });
+      const fault = this.#faults.take(operation);
+      if (fault) throw fault;
+      const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+      if (!run) throw new AwsJsonError("UnknownOperationException", `Unknown operation ${operation}`);
+      writeJson(res, 200, run(body, this.#state));
+    } catch (error) {
+      writeError(
+        res,
+        error instanceof AwsJsonError
+          ? error
+          : new AwsJsonError("InternalServerException", error instanceof Error ? error.message : String(error), 500),
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    this.#sentMessages.close();
+    return new Promise((resolve, reject) => {
+      this.#server.close((error) => (error ? reject(error) : resolve()));
+      // The SDK keeps sockets alive; without this close() waits for them to idle out.
+      this.#server.closeAllConnections();
+    });
+  }
+}
+
+export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
+  const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
+  const sandbox = new SmsSandboxServer(region, phoneNumbers);
+  await sandbox.listen(port, host);
+  return sandbox;
+}

@@ -1,0 +1,91 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUEUES, TOPICS } from "../support/aws-environment.ts";
+import { inboundSms, startHarness, verificationRequest, type Harness } from "../support/service-harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ visibilityTimeoutSeconds: 1 });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function approveNewVerification() {
+  const request = verificationRequest();
+  await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+  const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
+  await h.sendToQueue(
+    QUEUES.inbound,
+    JSON.stringify(inboundSms({ originationNumber: request.phoneNumber, previousPublishedMessageId: question.messageId })),
+  );
+  return String(request.transactionId);
+}
+
+describe("decision events", () => {
+  it("carry eventType and decision as SNS message attributes, so a filtered subscription gets only its kind", async () => {
+    const created = await h.sqs.send(new CreateQueueCommand({ QueueName: "risk-team-denied-only" }));
+    const arn = await h.sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ["QueueArn"] }));
+    await h.sns.send(
+      new SubscribeCommand({
+        TopicArn: h.aws.topicArn(TOPICS.decisions),
+        Protocol: "sqs",
+        Endpoint: arn.Attributes?.QueueArn,
+        Attributes: { FilterPolicy: JSON.stringify({ decision: ["DENIED"] }), RawMessageDelivery: "true" },
+      }),
+    );
+
+    const approved = await approveNewVerification();
+    const published = await h.aws.server.spy.waitForMessage(
+      (m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes(approved),
+      "published",
+      5_000,
+    );
+    expect(published.service === "sns" && published.messageAttributes).toMatchObject({
+      eventType: { DataType: "String", StringValue: "verification.decided" },
+      decision: { DataType: "String", StringValue: "APPROVED" },
+    });
+
+    const denied = verificationRequest();
+    await h.sendToQueue(QUEUES.requests, JSON.stringify(denied));
+    await h.sandbox.waitForSms((m) => m.context?.transactionId === denied.transactionId);
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: denied.phoneNumber, messageBody: "fraud" })));
+    await h.waitForDecision(String(denied.transactionId));
+    const received = await h.sqs.send(new ReceiveMessageCommand({ QueueUrl: created.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const bodies = (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as { transactionId: string; decision: string });
+    expect(bodies).toEqual([expect.objectContaining({ transactionId: denied.transactionId, decision: "DENIED" })]);
+  });
+
+  it("keeps the reply message when SNS refuses a publish, and the redelivery publishes the same event", async () => {
+    const attempted: string[] = [];
+    let failuresLeft = 1;
+    h.clients.sns.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Message?: string };
+        if (input.Message?.includes('"eventType":"verification.decided"')) {
+          attempted.push(input.Message);
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            throw Object.assign(new Error("SNS is unavailable"), { name: "InternalErrorException" });
+          }
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failDecisionPublishOnce" },
+    );
+    try {
+      const transactionId = await approveNewVerification();
+      const failed = await h.waitForHandled((m) => m.queue === "inbound" && m.outcome === "failed");
+      expect(failed.acknowledged).toBe(false);
+      const event = await h.waitForDecision(transactionId);
+      expect(attempted).toHaveLength(2);
+      expect(JSON.parse(attempted[0] ?? "{}")).toEqual(event);
+      expect(h.decisionsFor(transactionId)).toHaveLength(1);
+      expect(event.decision).toBe("APPROVED");
+    } finally {
+      h.clients.sns.middlewareStack.remove("failDecisionPublishOnce");
+    }
+  });
+});
