@@ -1,23 +1,24 @@
 import { startFauxqs } from "fauxqs";
+import { fauxqsInit, localNames } from "../../src/dev/local-topology.ts";
 
 export type FauxqsServer = Awaited<ReturnType<typeof startFauxqs>>;
 
 export const QUEUES = {
-  requests: "verification-requests",
-  requestsDlq: "verification-requests-dlq",
-  inbound: "two-way-sms-inbound",
-  inboundDlq: "two-way-sms-inbound-dlq",
-  decisionsObserver: "decisions-observer",
+  requests: localNames.requestsQueue,
+  requestsDlq: localNames.requestsDlq,
+  inbound: localNames.inboundQueue,
+  inboundDlq: localNames.inboundDlq,
+  decisions: localNames.decisionsQueue,
 } as const;
 
 export const TOPICS = {
   /** The two-way SMS topic, subscribed to the inbound queue with the SNS envelope. */
-  inbound: "two-way-sms",
-  /** The same, subscribed with RawMessageDelivery. */
+  inbound: localNames.inboundTopic,
+  /** Test-only: the same queue subscribed with RawMessageDelivery. */
   inboundRaw: "two-way-sms-raw",
-  /** Card systems may publish requests through SNS too. */
+  /** Test-only: card systems may publish requests through SNS too. */
   requests: "verification-requests-topic",
-  decisions: "verification-decisions",
+  decisions: localNames.decisionsTopic,
 } as const;
 
 export interface AwsEnvironment {
@@ -28,27 +29,17 @@ export interface AwsEnvironment {
   stop(): Promise<void>;
 }
 
-/** The embedded SNS/SQS emulator with the queues, DLQs, topics and subscriptions production has. */
+/** The embedded SNS/SQS emulator with the production topology plus the test-only delivery variants. */
 export async function startAwsEnvironment(options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {}): Promise<AwsEnvironment> {
   const server = await startFauxqs({ port: 0, logger: false, messageSpies: { bufferSize: 20_000 } });
-  const visibility = String(options.visibilityTimeoutSeconds ?? 30);
-  const dlqArn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
-  const redrive = (dlq: string) =>
-    JSON.stringify({ deadLetterTargetArn: dlqArn(dlq), maxReceiveCount: options.maxReceiveCount ?? 5 });
+  const topology = fauxqsInit(options);
   const result = server.setup({
-    queues: [
-      { name: QUEUES.requestsDlq },
-      { name: QUEUES.inboundDlq },
-      { name: QUEUES.requests, attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(QUEUES.requestsDlq) } },
-      { name: QUEUES.inbound, attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(QUEUES.inboundDlq) } },
-      { name: QUEUES.decisionsObserver },
-    ],
-    topics: [{ name: TOPICS.inbound }, { name: TOPICS.inboundRaw }, { name: TOPICS.requests }, { name: TOPICS.decisions }],
+    queues: topology.queues,
+    topics: [...topology.topics, { name: TOPICS.inboundRaw }, { name: TOPICS.requests }],
     subscriptions: [
-      { topic: TOPICS.inbound, queue: QUEUES.inbound },
+      ...topology.subscriptions,
       { topic: TOPICS.inboundRaw, queue: QUEUES.inbound, attributes: { RawMessageDelivery: "true" } },
       { topic: TOPICS.requests, queue: QUEUES.requests },
-      { topic: TOPICS.decisions, queue: QUEUES.decisionsObserver },
     ],
   });
   const queueUrls = new Map(result.queues.map((queue) => [queue.name, queue.url]));

@@ -158,6 +158,10 @@ class SmsSandboxServer implements SmsSandbox {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (req.method === "GET" && req.url === "/health") {
+        writeJson(res, 200, { status: "ok" });
+        return;
+      }
       if (req.method !== "POST" || req.url !== "/") {
         throw new AwsJsonError("UnknownOperationException", `No route for ${req.method} ${req.url}`, 404);
       }
