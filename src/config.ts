@@ -36,6 +36,9 @@ export const configSchema = z.object({
   VERIFICATION_TTL_SECONDS: positiveInt(30, 86_400).default(600).describe("default reply window in seconds"),
   BRAND_NAME: z.string().trim().min(1).max(40).default("Your bank").describe("sender name at the start of every SMS"),
   HTTP_PORT: positiveInt(0, 65_535).default(8080).describe("operations HTTP port"),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(1, 600)
+    .default(25)
+    .describe("how long a stop waits for in-flight messages before releasing them"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino level"),
 });
 
@@ -55,6 +58,7 @@ export interface Config {
   verificationTtlSeconds: number;
   brandName: string;
   httpPort: number;
+  shutdownTimeoutSeconds: number;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -99,6 +103,7 @@ function toConfig(env: Env): Config {
     verificationTtlSeconds: env.VERIFICATION_TTL_SECONDS,
     brandName: env.BRAND_NAME,
     httpPort: env.HTTP_PORT,
+    shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
     logLevel: env.LOG_LEVEL,
   };
 }

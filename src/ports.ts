@@ -91,7 +91,10 @@ export interface VerificationStore {
   get(transactionId: string): Promise<Verification | null>;
 }
 
+export type SmsKind = "question" | "confirmation" | "help" | "reprompt" | "late" | "choose" | "opt_in";
+
 export interface OutboundSms {
+  kind: SmsKind;
   destinationPhoneNumber: string;
   body: string;
   transactionId: string;

@@ -3,11 +3,15 @@ import { createAwsClients, type AwsClients } from "./adapters/aws/aws-clients.ts
 import { PinpointSmsSender } from "./adapters/aws/pinpoint-sms-sender.ts";
 import { resolveOriginationNumber } from "./adapters/aws/resolve-origination-number.ts";
 import { SnsDecisionPublisher } from "./adapters/aws/sns-decision-publisher.ts";
+import { startOpsServer, type OpsServer, type Readiness } from "./adapters/http/ops-server.ts";
+import { instrumentPublisher, instrumentSmsSender } from "./adapters/metrics/instrumented.ts";
+import { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
+import { watchAvailability } from "./adapters/redis/availability.ts";
 import { createRedisClient } from "./adapters/redis/redis-client.ts";
 import { RedisVerificationStore } from "./adapters/redis/redis-verification-store.ts";
 import type { RedisClient } from "./adapters/redis/scripts.ts";
 import { resolveDeadLetter } from "./adapters/sqs/dead-letter.ts";
-import { createQueueWorker, type HandledMessage, type QueueWorker } from "./adapters/sqs/queue-worker.ts";
+import { createQueueWorker, type HandledMessage, type QueueWorker, type StopReport } from "./adapters/sqs/queue-worker.ts";
 import type { AppContext } from "./app/context.ts";
 import { startExpiryPoller, type ExpiryPoller } from "./app/expiry-poller.ts";
 import { inboundQueueHandler, requestQueueHandler } from "./app/queue-handlers.ts";
@@ -28,19 +32,32 @@ export interface ServiceOptions {
   onHandled?: (handled: HandledMessage) => void;
 }
 
+export interface StopSummary {
+  requests: StopReport;
+  inbound: StopReport;
+}
+
 export interface RunningService {
   readonly context: AppContext;
   readonly redis: RedisClient;
   readonly workers: { requests: QueueWorker; inbound: QueueWorker };
-  stop(): Promise<void>;
+  readonly metrics: ServiceMetrics;
+  readonly opsPort: number;
+  readiness(): Promise<Readiness>;
+  stop(): Promise<StopSummary>;
 }
 
-/** Wires the adapters to the use cases and starts both queue workers and the expiry sweep. */
+const READINESS_TIMEOUT_MS = 1_000;
+
+/** Wires the adapters to the use cases and starts both queue workers, the expiry sweep and the ops server. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
   const { log } = options;
   const clients = options.clients ?? createAwsClients(config);
   const redis = createRedisClient(config.redis);
+  redis.on("error", (error: Error) => log.warn({ err: { name: error.name, message: error.message } }, "redis connection error"));
   const store = new RedisVerificationStore(redis, options.namespace ? { namespace: options.namespace } : {});
+  const metrics = new ServiceMetrics();
+  const clock = options.clock ?? { now: () => Date.now() };
 
   const [originationNumber, requestsDeadLetter, inboundDeadLetter] = await Promise.all([
     config.originationNumber ?? resolveOriginationNumber(clients.sms, config.originationIdentity),
@@ -48,14 +65,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     resolveDeadLetter(clients.sqs, config.inboundQueueUrl),
   ]);
 
+  const sender = new PinpointSmsSender(clients.sms, {
+    originationIdentity: config.originationIdentity,
+    configurationSetName: config.smsConfigurationSet,
+  });
   const context: AppContext = {
     store,
-    sms: new PinpointSmsSender(clients.sms, {
-      originationIdentity: config.originationIdentity,
-      configurationSetName: config.smsConfigurationSet,
-    }),
-    publisher: new SnsDecisionPublisher(clients.sns, config.decisionsTopicArn),
-    clock: options.clock ?? { now: () => Date.now() },
+    sms: instrumentSmsSender(sender, metrics),
+    publisher: instrumentPublisher(new SnsDecisionPublisher(clients.sns, config.decisionsTopicArn), metrics, clock),
+    clock,
     log,
     settings: {
       brandName: config.brandName,
@@ -65,12 +83,18 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     newId: randomUUID,
   };
 
+  const onHandled = (handled: HandledMessage) => {
+    metrics.messagesHandled.inc({ queue: handled.queue, outcome: handled.outcome });
+    metrics.messageHandlingSeconds.observe({ queue: handled.queue }, handled.latencyMs / 1000);
+    if (handled.queueLagMs !== undefined) metrics.queueLagSeconds.observe({ queue: handled.queue }, handled.queueLagMs / 1000);
+    options.onHandled?.(handled);
+  };
   const common = {
     sqs: clients.sqs,
     log,
+    onHandled,
     ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
-    ...(options.onHandled ? { onHandled: options.onHandled } : {}),
   };
   const workers = {
     requests: createQueueWorker({
@@ -88,11 +112,47 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       deadLetter: inboundDeadLetter,
     }),
   };
-  workers.requests.start();
-  workers.inbound.start();
-  const expiry: ExpiryPoller = startExpiryPoller(context, options.expiryIntervalMs);
+
+  const readiness = async (): Promise<Readiness> => {
+    const failing: string[] = [];
+    const redisAnswers = await Promise.race([
+      redis.ping().then(() => true, () => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), READINESS_TIMEOUT_MS).unref()),
+    ]);
+    if (!redisAnswers) failing.push("redis");
+    // While Redis is away the consumers are paused on purpose; Redis is then the part named.
+    if (redisAnswers && redisState.up) {
+      for (const [name, worker] of Object.entries(workers)) if (!worker.isRunning) failing.push(`consumer:${name}`);
+    }
+    return { ok: failing.length === 0, failing };
+  };
+
+  const ops: OpsServer = await startOpsServer(config.httpPort, {
+    readiness,
+    registry: metrics.registry,
+    findVerification: (transactionId) => store.get(transactionId),
+    log,
+  });
+  let stopping = false;
+  const redisState = watchAvailability(redis, {
+    onUp: () => {
+      if (stopping) return;
+      log.info("redis available: consuming");
+      workers.requests.start();
+      workers.inbound.start();
+    },
+    onDown: () => {
+      log.warn("redis unavailable: consumers paused until it returns");
+      workers.requests.pause();
+      workers.inbound.pause();
+    },
+  });
+  const expiry: ExpiryPoller = startExpiryPoller(context, options.expiryIntervalMs, () => redisState.up);
   log.info(
-    { deadLetterQueues: { requests: Boolean(requestsDeadLetter.queueUrl), inbound: Boolean(inboundDeadLetter.queueUrl) } },
+    {
+      opsPort: ops.port,
+      deadLetterQueues: { requests: Boolean(requestsDeadLetter.queueUrl), inbound: Boolean(inboundDeadLetter.queueUrl) },
+    },
     "service started",
   );
 
@@ -100,10 +160,22 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     context,
     redis,
     workers,
+    metrics,
+    opsPort: ops.port,
+    readiness,
     async stop() {
-      await Promise.all([workers.requests.stop(), workers.inbound.stop(), expiry.stop()]);
+      stopping = true;
+      const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+      const [requests, inbound] = await Promise.all([
+        workers.requests.stop(timeoutMs),
+        workers.inbound.stop(timeoutMs),
+        expiry.stop(),
+      ]);
+      await ops.close();
       await redis.quit().catch(() => undefined);
       if (!options.clients) clients.destroy();
+      log.info({ requests, inbound }, "service stopped");
+      return { requests, inbound };
     },
   };
 }

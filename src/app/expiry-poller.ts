@@ -9,7 +9,7 @@ export interface ExpiryPoller {
  * Runs the expiry sweep every `intervalMs` (with jitter so workers spread out) and at once again
  * when a sweep found a full batch.
  */
-export function startExpiryPoller(ctx: AppContext, intervalMs = 500): ExpiryPoller {
+export function startExpiryPoller(ctx: AppContext, intervalMs = 500, isAvailable: () => boolean = () => true): ExpiryPoller {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -17,6 +17,10 @@ export function startExpiryPoller(ctx: AppContext, intervalMs = 500): ExpiryPoll
   const schedule = (delay: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
+      if (!isAvailable()) {
+        schedule(intervalMs);
+        return;
+      }
       running = expireDue(ctx)
         .then(() => schedule(intervalMs * (0.75 + Math.random() * 0.5)))
         .catch((error: unknown) => {

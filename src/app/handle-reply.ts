@@ -9,7 +9,7 @@ import {
 } from "../domain/sms-text.ts";
 import type { Verification } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
-import type { ReplyOutcome } from "../ports.ts";
+import type { ReplyOutcome, SmsKind } from "../ports.ts";
 import type { AppContext } from "./context.ts";
 import { settleDecision } from "./settle-decision.ts";
 
@@ -40,22 +40,22 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
       for (const verification of result.verifications) await settleDecision(ctx, verification);
       break;
     case "help":
-      if (first) await textAbout(ctx, first, renderHelp({ brand: ctx.settings.brandName, locale: first.locale }));
+      if (first) await textAbout(ctx, first, "help", renderHelp({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode }));
       break;
     case "reprompt":
       if (first) {
         const text = renderReprompt({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode });
-        await textAbout(ctx, first, text);
+        await textAbout(ctx, first, "reprompt", text);
       }
       break;
     case "late":
-      if (first) await textAbout(ctx, first, renderAlreadyHandled({ brand: ctx.settings.brandName, locale: first.locale }));
+      if (first) await textAbout(ctx, first, "late", renderAlreadyHandled({ brand: ctx.settings.brandName, locale: first.locale }));
       break;
     case "ambiguous":
       if (first) await askForCode(ctx, result.verifications);
       break;
     case "opted_in":
-      await text(ctx, sms.originationNumber, "opt-in", renderOptedIn({ brand: ctx.settings.brandName, locale: undefined }));
+      await text(ctx, "opt_in", sms.originationNumber, "opt-in", renderOptedIn({ brand: ctx.settings.brandName, locale: undefined }));
       break;
     default:
       break;
@@ -64,8 +64,8 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
 }
 
 /** Texts about one verification and indexes the MessageId, so a reply to this text correlates to it. */
-async function textAbout(ctx: AppContext, verification: Verification, body: string): Promise<void> {
-  const messageId = await text(ctx, verification.phoneNumber, verification.transactionId, body);
+async function textAbout(ctx: AppContext, verification: Verification, kind: SmsKind, body: string): Promise<void> {
+  const messageId = await text(ctx, kind, verification.phoneNumber, verification.transactionId, body);
   if (messageId) await ctx.store.indexMessage(verification.phoneNumber, verification.transactionId, messageId);
 }
 
@@ -83,12 +83,18 @@ async function askForCode(ctx: AppContext, open: Verification[]): Promise<void> 
     })),
   });
   // Not indexed: it names several verifications, so a reply to it must carry a code.
-  await text(ctx, first.phoneNumber, first.transactionId, body);
+  await text(ctx, "choose", first.phoneNumber, first.transactionId, body);
 }
 
-async function text(ctx: AppContext, phoneNumber: string, transactionId: string, body: string): Promise<string | null> {
+async function text(
+  ctx: AppContext,
+  kind: SmsKind,
+  phoneNumber: string,
+  transactionId: string,
+  body: string,
+): Promise<string | null> {
   try {
-    return await ctx.sms.send({ destinationPhoneNumber: phoneNumber, body, transactionId });
+    return await ctx.sms.send({ kind, destinationPhoneNumber: phoneNumber, body, transactionId });
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) throw error;
     ctx.log.warn({ transactionId, reason: error.message }, "reply SMS refused");

@@ -80,7 +80,7 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
   const { phoneNumber, transactionId } = verification;
   let messageId: string;
   try {
-    messageId = await ctx.sms.send({ destinationPhoneNumber: phoneNumber, body, transactionId });
+    messageId = await ctx.sms.send({ kind: "question", destinationPhoneNumber: phoneNumber, body, transactionId });
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) throw error;
     const result = await ctx.store.decide(phoneNumber, transactionId, "UNDELIVERABLE", {

@@ -37,7 +37,9 @@ async function sendConfirmation(ctx: AppContext, verification: Verification): Pr
     merchant: verification.merchant,
   });
   try {
-    await ctx.sms.send({ destinationPhoneNumber: verification.phoneNumber, body, transactionId: verification.transactionId });
+    await ctx.sms.send({
+      kind: "confirmation",
+      destinationPhoneNumber: verification.phoneNumber, body, transactionId: verification.transactionId });
   } catch (error) {
     // An opted-out or invalid number will never take it; the decision itself stands.
     if (!(error instanceof PermanentSmsError)) throw error;

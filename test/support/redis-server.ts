@@ -1,78 +1,49 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../src/dev/redis-server.ts";
+
+export { freePort, stopProcess } from "../../src/dev/redis-server.ts";
 
 export interface TestRedis {
   url: string;
   port: number;
+  /** Stops the server, keeping its directory (and, with persistence, its data) for a restart. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
+export interface RedisServerOptions {
+  /** Append-only file on, as production would: data survives a restart. */
+  persistence?: boolean;
+  /** Extra redis-server arguments. */
+  args?: string[];
 }
 
 /**
- * A private redis-server on a free loopback port, in its own directory: tests never touch a Redis
- * they did not start. Resolves when the server logs that it accepts connections.
+ * A private redis-server on a loopback port, in its own directory: tests never touch a Redis they
+ * did not start. It can be killed and restarted on the same port to test outages.
  */
-export async function startRedisServer(extraArgs: string[] = []): Promise<TestRedis> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<TestRedis> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "fv-redis-"));
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  await waitForReady(child, port);
+  const dir = mkdtempSync(join(tmpdir(), "fv-redis-test-"));
+  const persistence = options.persistence ? ["--appendonly", "yes", "--appendfsync", "always"] : [];
+  // Later arguments win in redis-server, so these override the private server's defaults.
+  const args = ["--port", String(port), "--dir", dir, ...persistence, ...(options.args ?? [])];
+  let server: PrivateRedis = await startPrivateRedis(args);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    kill: () => server.stop(),
+    restart: async () => {
+      await server.stop();
+      server = await startPrivateRedis(args);
+    },
     stop: async () => {
-      await stopProcess(child);
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function waitForReady(child: ChildProcess, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} did not start in 10 s`)), 10_000);
-    lines.on("line", (line) => {
-      if (line.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        lines.removeAllListeners("line");
-        child.stdout?.resume();
-        resolve();
-      }
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server could not start (is it installed? .ci/run installs it): ${error.message}`));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code} before it was ready`));
-    });
-  });
-}
-
-export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }

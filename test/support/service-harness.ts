@@ -13,6 +13,7 @@ import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-
 import { createLogger } from "../../src/logger.ts";
 import { startService, type RunningService } from "../../src/service.ts";
 import { startAwsEnvironment, TOPICS, QUEUES, type AwsEnvironment } from "./aws-environment.ts";
+import { startDelayingProxy, type DelayingProxy } from "./delaying-proxy.ts";
 import { startRedisServer, type TestRedis } from "./redis-server.ts";
 
 export const ORIGINATION_NUMBER = "+18885550100";
@@ -21,7 +22,10 @@ const WAIT_MS = 10_000;
 export interface HarnessOptions {
   visibilityTimeoutSeconds?: number;
   env?: Record<string, string>;
-  redis?: TestRedis;
+  /** A Redis (or cluster) the test started; by default the harness starts a private redis-server. */
+  redis?: Pick<TestRedis, "url" | "stop">;
+  /** Route SMS calls through a proxy whose delay the test controls. */
+  slowSms?: boolean;
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -39,7 +43,8 @@ export interface Harness {
   aws: AwsEnvironment;
   clock: TestClock;
   sandbox: SmsSandbox;
-  redis: TestRedis;
+  smsProxy: DelayingProxy | undefined;
+  redis: Pick<TestRedis, "url" | "stop">;
   config: Config;
   service: RunningService;
   /** The clients the service uses (tests may add fault-injecting middleware to them). */
@@ -56,6 +61,8 @@ export interface Harness {
   waitForDecision(transactionId: string): Promise<DecisionEvent>;
   decisionsFor(transactionId: string): DecisionEvent[];
   waitForHandled(predicate: (handled: HandledMessage) => boolean): Promise<HandledMessage>;
+  /** Every message the service finished with, in order. */
+  handled: HandledMessage[];
   stop(): Promise<void>;
 }
 
@@ -67,17 +74,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }] }),
     options.redis ? Promise.resolve(options.redis) : startRedisServer(),
   ]);
+  const smsProxy = options.slowSms ? await startDelayingProxy(sandbox.url) : undefined;
   const config = loadConfig({
     AWS_REGION: "us-east-1",
     AWS_ENDPOINT_URL_SQS: aws.endpoint,
     AWS_ENDPOINT_URL_SNS: aws.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sandbox.url,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsProxy?.url ?? sandbox.url,
     REQUESTS_QUEUE_URL: aws.queueUrl(QUEUES.requests),
     INBOUND_QUEUE_URL: aws.queueUrl(QUEUES.inbound),
     DECISIONS_TOPIC_ARN: aws.topicArn(TOPICS.decisions),
     ORIGINATION_IDENTITY: ORIGINATION_NUMBER,
     REDIS_URL: redis.url,
     LOG_LEVEL: "debug",
+    HTTP_PORT: "0",
     ...options.env,
   });
   const logLines: string[] = [];
@@ -121,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     aws,
     clock,
     sandbox,
+    smsProxy,
     redis,
     config,
     get service() {
@@ -158,6 +168,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return JSON.parse((message as { body: string }).body) as DecisionEvent;
     },
     decisionsFor,
+    handled: handledLog,
     waitForHandled(predicate) {
       const seen = handledLog.find(predicate);
       if (seen) return Promise.resolve(seen);
@@ -179,6 +190,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await service?.stop();
       clients.destroy();
       testClients.destroy();
+      await smsProxy?.close();
       await Promise.all([aws.stop(), sandbox.close(), ownRedis ? redis.stop() : Promise.resolve()]);
     },
   };

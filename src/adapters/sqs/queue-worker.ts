@@ -1,4 +1,4 @@
-import type { Message, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
 import { PoisonMessageError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -32,11 +32,23 @@ export interface HandledMessage extends HandlerResult {
   outcome: string;
   acknowledged: boolean;
   latencyMs: number;
+  /** How long the message waited in the queue (now - SentTimestamp), when SQS said. */
+  queueLagMs: number | undefined;
+}
+
+export interface StopReport {
+  /** In-flight messages that finished during the stop. */
+  finished: number;
+  /** In-flight messages made visible again because the stop's time ran out. */
+  released: number;
 }
 
 export interface QueueWorker {
   start(): void;
-  stop(): Promise<void>;
+  /** Stops polling until start() is called again; messages being handled finish normally. */
+  pause(): void;
+  /** Stops polling, waits up to `timeoutMs` for in-flight messages, and releases the rest to other workers. */
+  stop(timeoutMs?: number): Promise<StopReport>;
   readonly isRunning: boolean;
 }
 
@@ -49,8 +61,17 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const { name, log } = options;
   const visibilityTimeout = options.visibilityTimeoutSeconds ?? 30;
 
+  const inFlight = new Map<Message, Promise<HandledMessage>>();
+
+  const handleTracked = (message: Message): Promise<HandledMessage> => {
+    const handling = handleOne(message).finally(() => inFlight.delete(message));
+    inFlight.set(message, handling);
+    return handling;
+  };
+
   const handleOne = async (message: Message): Promise<HandledMessage> => {
     const started = performance.now();
+    const sentAt = Number(message.Attributes?.SentTimestamp);
     let result: HandlerResult;
     let acknowledged = true;
     try {
@@ -76,6 +97,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       ...result,
       acknowledged,
       latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      queueLagMs: Number.isFinite(sentAt) ? Math.max(0, Date.now() - sentAt) : undefined,
     };
     log.info(handled, "message handled");
     options.onHandled?.(handled);
@@ -93,7 +115,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
     messageAttributeNames: ["All"],
     handleMessageBatch: async (messages) => {
-      const results = await Promise.all(messages.map(handleOne));
+      const results = await Promise.all(messages.map(handleTracked));
       return messages.filter((_, index) => results[index]?.acknowledged);
     },
   });
@@ -102,15 +124,40 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
 
   return {
     start: () => consumer.start(),
-    stop: async () => {
-      const stopped = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
-      consumer.stop();
-      await stopped;
+    pause: () => consumer.stop(),
+    stop: async (timeoutMs = 25_000) => {
+      if (consumer.status.isRunning) {
+        const stopped = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
+        consumer.stop();
+        await stopped;
+      }
+      const pending = [...inFlight.entries()];
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+      const done = await Promise.race([Promise.allSettled(pending.map(([, p]) => p)).then(() => "done" as const), timedOut]);
+      clearTimeout(timer);
+      if (done === "done") return { finished: pending.length, released: 0 };
+      const unfinished = [...inFlight.keys()];
+      await release(options.sqs, options.queueUrl, unfinished).catch((error: unknown) =>
+        log.error({ err: errorSummary(error), queue: name }, "could not release in-flight messages; they reappear after their visibility timeout"),
+      );
+      log.warn({ queue: name, released: unfinished.length }, "stop timed out; released in-flight messages");
+      return { finished: pending.length - unfinished.length, released: unfinished.length };
     },
     get isRunning() {
       return consumer.status.isRunning;
     },
   };
+}
+
+/** Makes messages visible again at once, so another worker takes them without waiting out the timeout. */
+async function release(sqs: SQSClient, queueUrl: string, messages: Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const entries = messages.slice(i, i + 10).flatMap((m, index) =>
+      m.ReceiptHandle ? [{ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }] : [],
+    );
+    if (entries.length > 0) await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
 }
 
 /** Error name and message only: AWS errors can carry request bodies, which may hold phone numbers. */

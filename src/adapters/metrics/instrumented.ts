@@ -1,0 +1,30 @@
+import type { DecisionEvent } from "../../domain/decision-event.ts";
+import { PermanentSmsError } from "../../errors.ts";
+import type { Clock, DecisionPublisher, OutboundSms, SmsSender } from "../../ports.ts";
+import type { ServiceMetrics } from "./service-metrics.ts";
+
+export function instrumentSmsSender(inner: SmsSender, metrics: ServiceMetrics): SmsSender {
+  return {
+    async send(sms: OutboundSms) {
+      try {
+        const messageId = await inner.send(sms);
+        metrics.smsSent.inc({ kind: sms.kind });
+        return messageId;
+      } catch (error) {
+        const reason = error instanceof PermanentSmsError ? "refused" : error instanceof Error ? error.name : "unknown";
+        metrics.smsFailed.inc({ kind: sms.kind, reason });
+        throw error;
+      }
+    },
+  };
+}
+
+export function instrumentPublisher(inner: DecisionPublisher, metrics: ServiceMetrics, clock: Clock): DecisionPublisher {
+  return {
+    async publish(event: DecisionEvent) {
+      await inner.publish(event);
+      metrics.decisionsPublished.inc({ decision: event.decision });
+      if (event.reply) metrics.replyToDecisionSeconds.observe((clock.now() - Date.parse(event.reply.receivedAt)) / 1000);
+    },
+  };
+}
