@@ -52,6 +52,8 @@ export interface Harness {
   /** Starts a fresh service process-equivalent on the same emulator, Redis and namespace. */
   restartService(): Promise<void>;
   stopService(): Promise<void>;
+  /** A second worker on the same queues, Redis namespace and clock (another process, in production). */
+  startAnotherWorker(): Promise<RunningService>;
   startServiceAgain(): Promise<void>;
   logLines: string[];
   sqs: SQSClient;
@@ -103,11 +105,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const testClients = createAwsClients(config);
   const clock = new TestClock();
   const namespace = `fv-${randomUUID().slice(0, 8)}`;
-  const launch = () =>
+  const launch = (serviceClients = clients) =>
     startService(config, {
       log: createLogger("debug", sink),
       namespace,
-      clients,
+      clients: serviceClients,
       clock,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
       waitTimeSeconds: 1,
@@ -118,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     });
   let service: RunningService | undefined = await launch();
+  const extraWorkers: Array<{ worker: RunningService; clients: AwsClients }> = [];
 
   const decisionsFor = (transactionId: string): DecisionEvent[] =>
     aws.server.spy
@@ -144,6 +147,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stopService() {
       await service?.stop();
       service = undefined;
+    },
+    async startAnotherWorker() {
+      const own = createAwsClients(config);
+      const worker = await launch(own);
+      extraWorkers.push({ worker, clients: own });
+      return worker;
     },
     async startServiceAgain() {
       service = await launch();
@@ -187,6 +196,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     },
     async stop() {
+      for (const extra of extraWorkers) {
+        await extra.worker.stop();
+        extra.clients.destroy();
+      }
       await service?.stop();
       clients.destroy();
       testClients.destroy();

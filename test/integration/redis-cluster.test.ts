@@ -1,0 +1,57 @@
+import { Cluster } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUEUES } from "../support/aws-environment.ts";
+import { startRedisCluster, type TestRedisCluster } from "../support/redis-cluster.ts";
+import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
+
+let cluster: TestRedisCluster;
+let h: Harness;
+beforeAll(async () => {
+  cluster = await startRedisCluster({ password: "cluster-secret" });
+  h = await startHarness({ redis: cluster, env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: cluster.url } });
+});
+afterAll(async () => {
+  await h?.stop();
+  await cluster?.stop();
+});
+
+async function open(overrides: Record<string, unknown> = {}) {
+  const request = verificationRequest(overrides);
+  await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+  const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
+  return { request, question, transactionId: String(request.transactionId), phone: String(request.phoneNumber) };
+}
+
+describe("on a 3-node Redis Cluster with AUTH", () => {
+  it("runs the whole reply flow: approve, deny by code among two open, STOP, cancel, expiry", async () => {
+    const approved = await open();
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: approved.phone, previousPublishedMessageId: approved.question.messageId })));
+    expect((await h.waitForDecision(approved.transactionId)).decision).toBe("APPROVED");
+
+    const phone = uniquePhone();
+    const first = await open({ phoneNumber: phone });
+    const second = await open({ phoneNumber: phone });
+    const code = /NO (\d{3})/.exec(second.question.messageBody)?.[1];
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: phone, messageBody: `no ${code}` })));
+    expect((await h.waitForDecision(second.transactionId)).reply?.correlatedBy).toBe("referenceCode");
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: phone, messageBody: "STOP" })));
+    expect((await h.waitForDecision(first.transactionId)).decision).toBe("OPTED_OUT");
+
+    const cancelled = await open();
+    await h.sendToQueue(QUEUES.requests, JSON.stringify({ type: "verification.cancelled", transactionId: cancelled.transactionId }));
+    expect((await h.waitForDecision(cancelled.transactionId)).decision).toBe("CANCELLED");
+
+    const expiring = await open({ expiresInSeconds: 30 });
+    h.clock.advance(31_000);
+    expect((await h.waitForDecision(expiring.transactionId)).decision).toBe("EXPIRED");
+  });
+
+  it("spreads cardholders over the nodes (every script stays in one slot)", async () => {
+    for (let i = 0; i < 12; i += 1) await open();
+    const client = h.service.redis;
+    expect(client).toBeInstanceOf(Cluster);
+    const perNode = await Promise.all((client as Cluster).nodes("master").map((node) => node.dbsize()));
+    expect(perNode).toHaveLength(3);
+    expect(perNode.every((keys) => keys > 0)).toBe(true);
+  });
+});
