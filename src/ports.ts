@@ -86,6 +86,7 @@ export interface VerificationStore {
   handleReply(input: ReplyInput): Promise<ReplyResult>;
   markPublished(phoneNumber: string, transactionId: string): Promise<void>;
   markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
+  releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;
   claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]>;
   completeDeadline(phoneNumber: string, transactionId: string): Promise<void>;
   get(transactionId: string): Promise<Verification | null>;

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
   expiryIntervalMs?: number;
+  /** Concurrent pollers per queue; more keep a busy queue drained while batches are handled. */
+  pollersPerQueue?: number;
   clients?: AwsClients;
   onHandled?: (handled: HandledMessage) => void;
 }
@@ -48,6 +50,7 @@ export interface RunningService {
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
+const DEFAULT_POLLERS_PER_QUEUE = 3;
 
 /** Wires the adapters to the use cases and starts both queue workers, the expiry sweep and the ops server. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
@@ -93,6 +96,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     sqs: clients.sqs,
     log,
     onHandled,
+    pollers: options.pollersPerQueue ?? DEFAULT_POLLERS_PER_QUEUE,
     ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
   };

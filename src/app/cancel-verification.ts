@@ -14,7 +14,7 @@ export async function cancelVerification(ctx: AppContext, cancellation: Cancella
   // Claimed but not recorded yet: the script left a marker that the request's own script honours.
   if (result.kind === "missing") return "remembered";
   if (result.kind === "decided" || result.verification.decision?.decision === "CANCELLED") {
-    await settleDecision(ctx, result.verification);
+    await settleDecision(ctx, result.verification, { owner: result.kind === "decided" });
     return result.kind === "decided" ? "cancelled" : "already_decided";
   }
   return "already_decided";

@@ -1,10 +1,9 @@
 import type { AppContext } from "./context.ts";
+import { hasPendingWork, publishLeaseHeld } from "../domain/verification.ts";
 import { settleDecision } from "./settle-decision.ts";
 
 export const EXPIRY_LEASE_MS = 2_000;
 const BATCH = 200;
-/** A decision younger than this is left to the handler that took it, which publishes it itself. */
-const OWNER_GRACE_MS = 30_000;
 
 /**
  * One pass of the expiry sweep, run by every worker: claims due deadlines for a short lease, decides
@@ -30,11 +29,12 @@ export async function expireDue(ctx: AppContext): Promise<number> {
         const decision = result.verification.decision;
         if (result.kind === "decided") {
           expired += 1;
-          await settleDecision(ctx, result.verification);
+          await settleDecision(ctx, result.verification, { owner: true });
         } else if (decision?.published) {
           await ctx.store.completeDeadline(phoneNumber, transactionId);
-        } else if (decision && now - decision.decidedAt > OWNER_GRACE_MS) {
-          await settleDecision(ctx, result.verification);
+        } else if (decision && hasPendingWork(decision) && !publishLeaseHeld(decision, now)) {
+          // Decided elsewhere and never published (its handler died): the sweep finishes it.
+          await settleDecision(ctx, result.verification, { owner: false });
         }
       } catch (error) {
         ctx.log.error({ err: error, transactionId }, "expiry failed; retried when the lease ends");

@@ -37,7 +37,9 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
     case "decided":
     case "opted_out":
     case "duplicate":
-      for (const verification of result.verifications) await settleDecision(ctx, verification);
+      for (const verification of result.verifications) {
+        await settleDecision(ctx, verification, { owner: result.outcome !== "duplicate" });
+      }
       break;
     case "help":
       if (first) await textAbout(ctx, first, "help", renderHelp({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode }));

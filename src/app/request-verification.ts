@@ -47,7 +47,7 @@ export async function requestVerification(ctx: AppContext, request: Verification
     case "created":
       return textCardholder(ctx, created.verification, created.othersOpen > 0);
     case "decided":
-      await settleDecision(ctx, created.verification);
+      await settleDecision(ctx, created.verification, { owner: true });
       return "decided_at_once";
     case "exists":
       return resume(ctx, created.verification, now);
@@ -57,7 +57,7 @@ export async function requestVerification(ctx: AppContext, request: Verification
 /** A request seen before: finish what the earlier attempt left, never text twice while it may still be texting. */
 async function resume(ctx: AppContext, verification: Verification, now: number): Promise<RequestOutcome> {
   if (verification.state === "DECIDED") {
-    await settleDecision(ctx, verification);
+    await settleDecision(ctx, verification, { owner: false });
     return "duplicate";
   }
   if (verification.state === "OPEN") return "duplicate";
@@ -87,11 +87,11 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
       now: ctx.clock.now(),
       eventId: ctx.newId(),
     });
-    if (result.kind !== "missing") await settleDecision(ctx, result.verification);
+    if (result.kind !== "missing") await settleDecision(ctx, result.verification, { owner: result.kind === "decided" });
     return "undeliverable";
   }
   const recorded = await ctx.store.recordSent(phoneNumber, transactionId, messageId);
   // Cancelled or opted out while the SMS was on its way: that decision is settled here too.
-  if (recorded?.state === "DECIDED") await settleDecision(ctx, recorded);
+  if (recorded?.state === "DECIDED") await settleDecision(ctx, recorded, { owner: false });
   return "sent";
 }

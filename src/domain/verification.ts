@@ -18,6 +18,22 @@ export interface DecisionRecord {
   published: boolean;
   /** The confirmation SMS owed after APPROVED or DENIED. */
   confirmation: "pending" | "sent" | "none";
+  /** Set when the handler that took the decision gave up publishing it, so another may at once. */
+  publishLeaseReleased: boolean;
+}
+
+/**
+ * The handler that takes a decision publishes it. For this long after the decision, other
+ * deliveries of the same message leave it to that handler instead of publishing it a second time.
+ */
+export const PUBLISH_LEASE_MS = 10_000;
+
+export function hasPendingWork(decision: DecisionRecord): boolean {
+  return !decision.published || decision.confirmation === "pending";
+}
+
+export function publishLeaseHeld(decision: DecisionRecord, now: number): boolean {
+  return !decision.publishLeaseReleased && now - decision.decidedAt < PUBLISH_LEASE_MS;
 }
 
 export interface Verification {

@@ -63,9 +63,11 @@ describe("decision events", () => {
     let failuresLeft = 1;
     h.clients.sns.middlewareStack.add(
       (next) => async (args) => {
-        const input = args.input as { Message?: string };
-        if (input.Message?.includes('"eventType":"verification.decided"')) {
-          attempted.push(input.Message);
+        const input = args.input as { Message?: string; PublishBatchRequestEntries?: Array<{ Message?: string }> };
+        const messages = [input.Message, ...(input.PublishBatchRequestEntries ?? []).map((entry) => entry.Message)];
+        const decision = messages.find((message) => message?.includes('"eventType":"verification.decided"'));
+        if (decision) {
+          attempted.push(decision);
           if (failuresLeft > 0) {
             failuresLeft -= 1;
             throw Object.assign(new Error("SNS is unavailable"), { name: "InternalErrorException" });

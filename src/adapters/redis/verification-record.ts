@@ -37,6 +37,7 @@ function parseDecision(f: Map<string, string>): DecisionRecord | null {
     eventId: f.get("eid") ?? "",
     published: f.get("pub") === "1",
     confirmation: (f.get("conf") as "pending" | "sent" | undefined) ?? "none",
+    publishLeaseReleased: f.get("plr") === "1",
     reply: replyId
       ? {
           inboundMessageId: replyId,

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityBatchCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
 import { PoisonMessageError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -23,6 +23,8 @@ export interface QueueWorkerOptions {
   /** Seconds a received message stays hidden; the heartbeat extends it for slow work. */
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
+  /** Concurrent long-polling consumers on the queue (default 1). */
+  pollers?: number;
   onHandled?: (outcome: HandledMessage) => void;
 }
 
@@ -104,33 +106,57 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     return handled;
   };
 
-  const consumer = Consumer.create({
-    queueUrl: options.queueUrl,
-    sqs: options.sqs,
-    batchSize: 10,
-    waitTimeSeconds: options.waitTimeSeconds ?? 20,
-    visibilityTimeout,
-    // Extends the visibility of slow work so no second worker receives a message being handled.
-    ...(visibilityTimeout >= 2 ? { heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)) } : {}),
-    messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
-    messageAttributeNames: ["All"],
-    handleMessageBatch: async (messages) => {
-      const results = await Promise.all(messages.map(handleTracked));
-      return messages.filter((_, index) => results[index]?.acknowledged);
-    },
+  // sqs-consumer waits for a whole batch before it polls again; several pollers keep the queue busy.
+  let receiving = new AbortController();
+  let stopping = false;
+  const sqs = abortableReceives(options.sqs, () => receiving.signal);
+  const consumers = Array.from({ length: options.pollers ?? 1 }, () => {
+    const consumer = Consumer.create({
+      queueUrl: options.queueUrl,
+      sqs,
+      batchSize: 10,
+      waitTimeSeconds: options.waitTimeSeconds ?? 20,
+      visibilityTimeout,
+      // Extends the visibility of slow work so no second worker receives a message being handled.
+      ...(visibilityTimeout >= 2 ? { heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)) } : {}),
+      messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
+      messageAttributeNames: ["All"],
+      handleMessageBatch: async (messages) => {
+        const results = await Promise.all(messages.map(handleTracked));
+        return messages.filter((_, index) => results[index]?.acknowledged);
+      },
+    });
+    consumer.on("error", (error) => {
+      if (!stopping) log.error({ err: errorSummary(error), queue: name }, "queue error");
+    });
+    consumer.on("processing_error", (error) => log.error({ err: errorSummary(error), queue: name }, "processing error"));
+    return consumer;
   });
-  consumer.on("error", (error) => log.error({ err: errorSummary(error), queue: name }, "queue error"));
-  consumer.on("processing_error", (error) => log.error({ err: errorSummary(error), queue: name }, "processing error"));
+
+  const stopPolling = async () => {
+    stopping = true;
+    // An open long poll would otherwise still take messages after the stop, with nobody to release them.
+    receiving.abort();
+    await Promise.all(
+      consumers
+        .filter((consumer) => consumer.status.isRunning)
+        .map((consumer) => {
+          const stopped = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
+          consumer.stop();
+          return stopped;
+        }),
+    );
+  };
 
   return {
-    start: () => consumer.start(),
-    pause: () => consumer.stop(),
+    start: () => {
+      if (receiving.signal.aborted) receiving = new AbortController();
+      stopping = false;
+      consumers.forEach((consumer) => consumer.start());
+    },
+    pause: () => void stopPolling(),
     stop: async (timeoutMs = 25_000) => {
-      if (consumer.status.isRunning) {
-        const stopped = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
-        consumer.stop();
-        await stopped;
-      }
+      await stopPolling();
       const pending = [...inFlight.entries()];
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
@@ -145,9 +171,19 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       return { finished: pending.length - unfinished.length, released: unfinished.length };
     },
     get isRunning() {
-      return consumer.status.isRunning;
+      return consumers.every((consumer) => consumer.status.isRunning);
     },
   };
+}
+
+/** The client as sqs-consumer sees it: ReceiveMessage calls also end when the worker's receive signal aborts. */
+function abortableReceives(sqs: SQSClient, signal: () => AbortSignal): SQSClient {
+  const send = (command: unknown, sendOptions?: { abortSignal?: AbortSignal }) => {
+    if (!(command instanceof ReceiveMessageCommand)) return sqs.send(command as ReceiveMessageCommand, sendOptions);
+    const signals = [signal(), ...(sendOptions?.abortSignal ? [sendOptions.abortSignal] : [])];
+    return sqs.send(command, { ...sendOptions, abortSignal: AbortSignal.any(signals) });
+  };
+  return { send } as unknown as SQSClient;
 }
 
 /** Makes messages visible again at once, so another worker takes them without waiting out the timeout. */
