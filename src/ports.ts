@@ -9,20 +9,22 @@ export type TransactionClaim =
 
 export type CancellationLookup = { kind: "remembered" } | { kind: "known"; phoneNumber: string };
 
-export interface NewVerification {
-  transactionId: string;
-  phoneNumber: string;
-  amountMinor: number;
-  currency: string;
-  merchant: string;
-  cardLast4: string;
-  locale: string | undefined;
-  metadata: Record<string, string> | undefined;
-  requestedAt: number;
-  deadline: number;
+export type NewVerification = Pick<
+  Verification,
+  | "transactionId"
+  | "phoneNumber"
+  | "amountMinor"
+  | "currency"
+  | "merchant"
+  | "cardLast4"
+  | "locale"
+  | "metadata"
+  | "requestedAt"
+  | "deadline"
+> & {
   cancelledEarlier: boolean;
   eventId: string;
-}
+};
 
 export type CreateResult =
   | { kind: "created"; verification: Verification; othersOpen: number }
