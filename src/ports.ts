@@ -91,6 +91,8 @@ export interface VerificationStore {
   releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;
   claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]>;
   completeDeadline(phoneNumber: string, transactionId: string): Promise<void>;
+  /** Moves an existing deadline entry (used to have the sweep check on a background task). */
+  rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void>;
   get(transactionId: string): Promise<Verification | null>;
 }
 

@@ -12,6 +12,7 @@ import { RedisVerificationStore } from "./adapters/redis/redis-verification-stor
 import type { RedisClient } from "./adapters/redis/scripts.ts";
 import { resolveDeadLetter } from "./adapters/sqs/dead-letter.ts";
 import { createQueueWorker, type HandledMessage, type QueueWorker, type StopReport } from "./adapters/sqs/queue-worker.ts";
+import { createBackgroundTasks } from "./app/background-tasks.ts";
 import type { AppContext } from "./app/context.ts";
 import { startExpiryPoller, type ExpiryPoller } from "./app/expiry-poller.ts";
 import { inboundQueueHandler, requestQueueHandler } from "./app/queue-handlers.ts";
@@ -72,8 +73,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     originationIdentity: config.originationIdentity,
     configurationSetName: config.smsConfigurationSet,
   });
+  const background = createBackgroundTasks(log);
   const context: AppContext = {
     store,
+    background,
     sms: instrumentSmsSender(sender, metrics),
     publisher: instrumentPublisher(new SnsDecisionPublisher(clients.sns, config.decisionsTopicArn), metrics, clock),
     clock,
@@ -175,6 +178,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         workers.inbound.stop(timeoutMs),
         expiry.stop(),
       ]);
+      await background.drain(timeoutMs);
       await ops.close();
       await redis.quit().catch(() => undefined);
       if (!options.clients) clients.destroy();

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { Clock, DecisionPublisher, SmsSender, VerificationStore } from "../ports.ts";
+import type { BackgroundTasks } from "./background-tasks.ts";
 
 export interface AppSettings {
   brandName: string;
@@ -16,5 +17,7 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   settings: AppSettings;
+  /** Work that must not hold up a message's acknowledgement; Redis keeps it recoverable. */
+  background: BackgroundTasks;
   newId(): string;
 }

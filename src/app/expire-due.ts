@@ -1,5 +1,5 @@
 import type { AppContext } from "./context.ts";
-import { hasPendingWork, publishLeaseHeld } from "../domain/verification.ts";
+import { hasPendingWork, settleLeaseHeld } from "../domain/verification.ts";
 import { settleDecision } from "./settle-decision.ts";
 
 export const EXPIRY_LEASE_MS = 2_000;
@@ -30,10 +30,10 @@ export async function expireDue(ctx: AppContext): Promise<number> {
         if (result.kind === "decided") {
           expired += 1;
           await settleDecision(ctx, result.verification, { owner: true });
-        } else if (decision?.published) {
+        } else if (decision && !hasPendingWork(decision)) {
           await ctx.store.completeDeadline(phoneNumber, transactionId);
-        } else if (decision && hasPendingWork(decision) && !publishLeaseHeld(decision, now)) {
-          // Decided elsewhere and never published (its handler died): the sweep finishes it.
+        } else if (decision && !settleLeaseHeld(decision, now)) {
+          // Decided elsewhere and left unfinished (its handler died): the sweep finishes it.
           await settleDecision(ctx, result.verification, { owner: false });
         }
       } catch (error) {

@@ -1,6 +1,13 @@
 import { buildDecisionEvent } from "../domain/decision-event.ts";
 import { renderConfirmation } from "../domain/sms-text.ts";
-import { hasPendingWork, isDecided, publishLeaseHeld, type Verification } from "../domain/verification.ts";
+import {
+  CONFIRMATION_LEASE_MS,
+  hasPendingWork,
+  isDecided,
+  settleLeaseHeld,
+  type DecidedVerification,
+  type Verification,
+} from "../domain/verification.ts";
 import { PermanentSmsError, TransientError } from "../errors.ts";
 import type { AppContext } from "./context.ts";
 
@@ -10,19 +17,21 @@ export interface SettleOptions {
 }
 
 /**
- * Finishes what a recorded decision still owes, in order: the decision event (the same event on
- * every retry), then the confirmation SMS. Safe to call again after any crash: Redis remembers
- * what was done, and the caller acknowledges its message only when this resolves. A duplicate
- * delivery that arrives while the deciding handler is still at work is retried later instead of
- * publishing the event twice.
+ * Finishes what a recorded decision still owes: the decision event (the same event on every
+ * retry), then the confirmation SMS. The event is published before the caller acknowledges its
+ * message; the owner sends the confirmation in the background, with its deadline entry moved so
+ * the expiry sweep sends it if this process dies first. Safe to call again after any crash.
  */
 export async function settleDecision(ctx: AppContext, verification: Verification, options: SettleOptions): Promise<void> {
   if (!isDecided(verification)) return;
   const { phoneNumber, transactionId, decision } = verification;
   if (!hasPendingWork(decision)) return;
-  if (!options.owner && publishLeaseHeld(decision, ctx.clock.now())) {
-    throw new TransientError("the handler that took this decision is still settling it");
+  const now = ctx.clock.now();
+  if (!options.owner && settleLeaseHeld(decision, now)) {
+    if (decision.published) return;
+    throw new TransientError("the handler that took this decision is still publishing it");
   }
+  const confirmationPending = decision.confirmation === "pending";
   if (!decision.published) {
     try {
       await ctx.publisher.publish(buildDecisionEvent(verification));
@@ -32,17 +41,26 @@ export async function settleDecision(ctx: AppContext, verification: Verification
     }
     await Promise.all([
       ctx.store.markPublished(phoneNumber, transactionId),
-      ctx.store.completeDeadline(phoneNumber, transactionId),
+      confirmationPending
+        ? ctx.store.rescheduleDeadline(phoneNumber, transactionId, now + CONFIRMATION_LEASE_MS)
+        : ctx.store.completeDeadline(phoneNumber, transactionId),
     ]);
   }
-  if (decision.confirmation === "pending") {
-    await sendConfirmation(ctx, verification);
-    await ctx.store.markConfirmationSent(phoneNumber, transactionId);
-  }
+  if (!confirmationPending) return;
+  if (options.owner) ctx.background.run("confirmation", () => confirm(ctx, verification));
+  else await confirm(ctx, verification);
 }
 
-async function sendConfirmation(ctx: AppContext, verification: Verification): Promise<void> {
-  const decision = verification.decision?.decision;
+async function confirm(ctx: AppContext, verification: DecidedVerification): Promise<void> {
+  await sendConfirmation(ctx, verification);
+  await Promise.all([
+    ctx.store.markConfirmationSent(verification.phoneNumber, verification.transactionId),
+    ctx.store.completeDeadline(verification.phoneNumber, verification.transactionId),
+  ]);
+}
+
+async function sendConfirmation(ctx: AppContext, verification: DecidedVerification): Promise<void> {
+  const decision = verification.decision.decision;
   if (decision !== "APPROVED" && decision !== "DENIED") return;
   const body = renderConfirmation({
     brand: ctx.settings.brandName,

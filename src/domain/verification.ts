@@ -23,17 +23,22 @@ export interface DecisionRecord {
 }
 
 /**
- * The handler that takes a decision publishes it. For this long after the decision, other
- * deliveries of the same message leave it to that handler instead of publishing it a second time.
+ * The handler that takes a decision publishes it, then sends the confirmation SMS in the
+ * background. Until these leases run out, other deliveries and the expiry sweep leave that work to
+ * it; after them (the handler died), whoever comes next finishes it.
  */
 export const PUBLISH_LEASE_MS = 10_000;
+export const CONFIRMATION_LEASE_MS = 60_000;
 
 export function hasPendingWork(decision: DecisionRecord): boolean {
   return !decision.published || decision.confirmation === "pending";
 }
 
-export function publishLeaseHeld(decision: DecisionRecord, now: number): boolean {
-  return !decision.publishLeaseReleased && now - decision.decidedAt < PUBLISH_LEASE_MS;
+/** True while the deciding handler may still be doing the pending work itself. */
+export function settleLeaseHeld(decision: DecisionRecord, now: number): boolean {
+  const age = now - decision.decidedAt;
+  if (!decision.published) return !decision.publishLeaseReleased && age < PUBLISH_LEASE_MS;
+  return decision.confirmation === "pending" && age < CONFIRMATION_LEASE_MS;
 }
 
 export interface Verification {

@@ -90,4 +90,32 @@ describe("decision events", () => {
       h.clients.sns.middlewareStack.remove("failDecisionPublishOnce");
     }
   });
+
+  it("sends a confirmation that failed in the background later, from the expiry sweep", async () => {
+    const request = verificationRequest();
+    await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
+    // More failures than the SDK's attempts: the background confirmation gives up.
+    h.sandbox.failNext("SendTextMessage", { name: "InternalServerException", status: 500 }, 6);
+    const callsBefore = h.sandbox.callCount("SendTextMessage");
+    await h.sendToQueue(
+      QUEUES.inbound,
+      JSON.stringify(inboundSms({ originationNumber: request.phoneNumber, previousPublishedMessageId: question.messageId })),
+    );
+    await h.waitForDecision(String(request.transactionId));
+    await expect.poll(() => h.sandbox.callCount("SendTextMessage") - callsBefore, { timeout: 15_000, interval: 100 }).toBe(6);
+    expect(h.sandbox.sent.filter((m) => m.destinationPhoneNumber === request.phoneNumber)).toHaveLength(1);
+
+    h.clock.advance(61_000);
+    const confirmation = await h.sandbox.waitForSms(
+      (m) => m.destinationPhoneNumber === request.phoneNumber && m.messageId !== question.messageId,
+      10_000,
+    );
+    expect(confirmation.messageBody).toMatch(/approved|confirmed/i);
+    const confirmationState = async () =>
+      (await h.service.context.store.get(String(request.transactionId)))?.decision?.confirmation;
+    await expect.poll(confirmationState, { timeout: 5_000, interval: 50 }).toBe("sent");
+    expect(h.sandbox.sent.filter((m) => m.destinationPhoneNumber === request.phoneNumber)).toHaveLength(2);
+    expect(h.decisionsFor(String(request.transactionId))).toHaveLength(1);
+  });
 });

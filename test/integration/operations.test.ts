@@ -56,6 +56,9 @@ describe("operations HTTP", () => {
     await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: request.phoneNumber, previousPublishedMessageId: question.messageId })));
     await h.waitForDecision(String(request.transactionId));
     await h.waitForHandled((m) => m.queue === "inbound" && m.outcome === "decided");
+    // The confirmation SMS goes out in the background, after the reply's message is acknowledged.
+    const metrics = async () => (await get("/metrics")).text();
+    await expect.poll(metrics, { timeout: 5_000, interval: 50 }).toMatch(/fv_sms_sent_total\{kind="confirmation"\} [1-9]/);
     const response = await get("/metrics");
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();

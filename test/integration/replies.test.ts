@@ -147,6 +147,7 @@ describe("replies", () => {
     const { phone, question, transactionId } = await openVerification();
     await reply({ originationNumber: phone, previousPublishedMessageId: question.messageId });
     await h.waitForDecision(transactionId);
+    await smsAfter(phone, question);
     const sentBefore = h.sandbox.sent.filter((m) => m.destinationPhoneNumber === phone).length;
     const late = await reply({ originationNumber: phone, messageBody: "NO", previousPublishedMessageId: question.messageId });
     const later = await reply({ originationNumber: phone, messageBody: "NO" });

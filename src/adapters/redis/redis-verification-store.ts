@@ -188,6 +188,10 @@ export class RedisVerificationStore implements VerificationStore {
     await this.#client.zrem(this.#keys.deadlines(), deadlineMember(phoneNumber, transactionId));
   }
 
+  async rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void> {
+    await this.#client.zadd(this.#keys.deadlines(), "XX", at, deadlineMember(phoneNumber, transactionId));
+  }
+
   async get(transactionId: string): Promise<Verification | null> {
     const claim = await this.#client.get(this.#keys.transaction(transactionId));
     if (!claim || claim === "!cancelled") return null;
