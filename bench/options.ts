@@ -1,6 +1,9 @@
 /** Command-line options of `npm run bench` (node bench/main.ts). */
 import { parseArgs } from "node:util";
 
+/** The heap flags `npm start` and the Dockerfile run the service with (a test keeps the three in step). */
+export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=96", "--max-semi-space-size=8"];
+
 export interface BenchOptions {
   /** Verifications in the burst, messages drained for the ceiling. */
   n: number;
@@ -60,7 +63,8 @@ unexpected or duplicate decision.
   --json                    print the figures as one JSON object instead of the table
   --inject-wrong-expectation  self-test: expect the wrong decision for one burst transaction;
                             the run must fail with "decision check failed"
-  --service-node-options="<flags>"   extra node flags for the service process, e.g.
+  --service-node-options="<flags>"   extra node flags for the service process (after the production
+                            heap flags of npm start and the Dockerfile), e.g.
                             --service-node-options="--cpu-prof --cpu-prof-dir=/tmp/prof"
   --emulator-node-options="<flags>"  the same for the emulator process
   --service-entry <file>    the service's entry point (default dist/main.js, built by npm run bench;
@@ -140,7 +144,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     json: v.json,
     quick,
     injectWrongExpectation: v["inject-wrong-expectation"],
-    serviceNodeOptions: flags(v["service-node-options"]),
+    serviceNodeOptions: [...PRODUCTION_NODE_FLAGS, ...flags(v["service-node-options"])],
     emulatorNodeOptions: flags(v["emulator-node-options"]),
     serviceEntry: v["service-entry"] ?? "dist/main.js",
     help: v.help,

@@ -51,7 +51,7 @@ export interface RunningService {
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
-const DEFAULT_POLLERS_PER_QUEUE = 3;
+const DEFAULT_POLLERS_PER_QUEUE = 4;
 
 /** Wires the adapters to the use cases and starts both queue workers, the expiry sweep and the ops server. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
