@@ -10,8 +10,10 @@ import {
   requiredString,
 } from "./input.ts";
 import type { Input } from "./input.ts";
+import type { PhoneNumberKeywords } from "./keywords.ts";
+import { NUMBER_OPERATIONS } from "./number-operations.ts";
 import type { OptedOutEntry, OptOutList } from "./opt-out-list.ts";
-import { isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
+import { findPhoneNumber, isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
 import type { SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
 import type { SentSms } from "./sent-messages.ts";
@@ -20,8 +22,10 @@ export const MAX_MESSAGE_BODY_LENGTH = 1600;
 const MESSAGE_TYPES = ["TRANSACTIONAL", "PROMOTIONAL"];
 
 export interface SandboxState {
+  /** UpdatePhoneNumber changes these objects in place, so every reader sees the change. */
   phoneNumbers: readonly SandboxPhoneNumber[];
   optOutList: OptOutList;
+  keywords: PhoneNumberKeywords;
   recordSent(sms: SentSms): void;
 }
 
@@ -80,7 +84,7 @@ function describePhoneNumbers(input: Input, state: SandboxState): unknown {
     ids === undefined
       ? state.phoneNumbers
       : ids.map((id) => {
-          const found = state.phoneNumbers.find((n) => n.PhoneNumberId === id || n.PhoneNumberArn === id);
+          const found = findPhoneNumber(state.phoneNumbers, id);
           if (!found) throw resourceNotFound("phone-number", id);
           return found;
         });
@@ -150,4 +154,5 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeOptedOutNumbers: describeOptedOutNumbers,
   PutOptedOutNumber: putOptedOutNumber,
   DeleteOptedOutNumber: deleteOptedOutNumber,
+  ...NUMBER_OPERATIONS,
 };

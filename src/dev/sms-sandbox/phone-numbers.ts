@@ -3,9 +3,16 @@ import { sandboxArn } from "./arn.ts";
 import { isE164 } from "./input.ts";
 import type { Filter } from "./input.ts";
 
+export type NumberCapability = "SMS" | "VOICE" | "MMS" | "RCS";
+
 export interface PhoneNumberConfig {
   phoneNumber: string;
   phoneNumberId?: string;
+  /** Default ["SMS"]. A number without "SMS" cannot have two-way SMS enabled. */
+  numberCapabilities?: NumberCapability[];
+  /** Default true (the sandbox publishes handset messages); false is what a freshly leased AWS number has. */
+  twoWayEnabled?: boolean;
+  twoWayChannelArn?: string;
 }
 
 /** A phone number as DescribePhoneNumbers describes it (PhoneNumberInformation). */
@@ -16,12 +23,15 @@ export interface SandboxPhoneNumber {
   Status: "ACTIVE";
   IsoCountryCode: string;
   MessageType: "TRANSACTIONAL";
-  NumberCapabilities: string[];
+  NumberCapabilities: NumberCapability[];
   NumberType: "LONG_CODE" | "TOLL_FREE";
   MonthlyLeasingPrice: string;
   TwoWayEnabled: boolean;
+  TwoWayChannelArn?: string;
+  TwoWayChannelRole?: string;
   SelfManagedOptOutsEnabled: boolean;
   OptOutListName: string;
+  InternationalSendingEnabled: boolean;
   DeletionProtectionEnabled: boolean;
   /** Epoch seconds: awsJson's default timestamp format. */
   CreatedTimestamp: number;
@@ -55,12 +65,14 @@ export function describePhoneNumber(
     Status: "ACTIVE",
     IsoCountryCode: COUNTRY_BY_PREFIX.find(([prefix]) => config.phoneNumber.startsWith(prefix))?.[1] ?? "US",
     MessageType: "TRANSACTIONAL",
-    NumberCapabilities: ["SMS"],
+    NumberCapabilities: [...(config.numberCapabilities ?? ["SMS"])],
     NumberType: NANP_TOLL_FREE.test(config.phoneNumber) ? "TOLL_FREE" : "LONG_CODE",
     MonthlyLeasingPrice: "2.00",
-    TwoWayEnabled: true,
+    TwoWayEnabled: config.twoWayEnabled ?? true,
+    ...(config.twoWayChannelArn === undefined ? {} : { TwoWayChannelArn: config.twoWayChannelArn }),
     SelfManagedOptOutsEnabled: false,
     OptOutListName: optOutListName,
+    InternationalSendingEnabled: false,
     DeletionProtectionEnabled: false,
     CreatedTimestamp: Math.floor(Date.now() / 1000),
   };
@@ -73,6 +85,7 @@ const FILTERABLE: Record<string, (n: SandboxPhoneNumber) => string[]> = {
   "number-capability": (n) => n.NumberCapabilities,
   "number-type": (n) => [n.NumberType],
   "two-way-enabled": (n) => [String(n.TwoWayEnabled)],
+  "two-way-channel-arn": (n) => (n.TwoWayChannelArn === undefined ? [] : [n.TwoWayChannelArn]),
   "self-managed-opt-outs-enabled": (n) => [String(n.SelfManagedOptOutsEnabled)],
   "opt-out-list-name": (n) => [n.OptOutListName],
   "deletion-protection-enabled": (n) => [String(n.DeletionProtectionEnabled)],
@@ -87,4 +100,12 @@ export function matchesPhoneNumberFilters(phoneNumber: SandboxPhoneNumber, filte
     const actual = FILTERABLE[filter.name]?.(phoneNumber) ?? [];
     return filter.values.some((value) => actual.includes(value));
   });
+}
+
+/** The number an id or ARN names, as the API accepts either. */
+export function findPhoneNumber(
+  phoneNumbers: readonly SandboxPhoneNumber[],
+  idOrArn: string,
+): SandboxPhoneNumber | undefined {
+  return phoneNumbers.find((n) => n.PhoneNumberId === idOrArn || n.PhoneNumberArn === idOrArn);
 }

@@ -1,0 +1,98 @@
+// The topics, queues, dead-letter queues, policies and subscriptions of two-way SMS, written with the
+// provisioner's own policy builders so `npm run provision` finds them as it would have made them.
+import { Aws, Duration } from "aws-cdk-lib";
+import { PolicyDocument, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { Subscription, SubscriptionProtocol, Topic, TopicPolicy } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { QUEUE_SETTINGS } from "../../src/provision/aws-facts.ts";
+import type { ResourceNames } from "../../src/provision/names.ts";
+import { arnOf, inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../src/provision/policies.ts";
+import type { AccountScope } from "../../src/provision/policies.ts";
+
+export interface TwoWayMessagingProps {
+  names: ResourceNames;
+  /** Encrypt the two-way topic with a new symmetric key the SMS service may use. */
+  encrypt: boolean;
+}
+
+export interface ConsumedQueue {
+  queue: Queue;
+  deadLetterQueue: Queue;
+}
+
+const scope: AccountScope = { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
+
+export class TwoWayMessaging extends Construct {
+  readonly inboundTopic: Topic;
+  readonly decisionsTopic: Topic;
+  readonly requests: ConsumedQueue;
+  readonly inbound: ConsumedQueue;
+  readonly decisions: ConsumedQueue;
+  readonly key: Key | undefined;
+
+  constructor(parent: Construct, id: string, props: TwoWayMessagingProps) {
+    super(parent, id);
+    const { names } = props;
+    this.key = props.encrypt ? this.#key(names.keyAlias) : undefined;
+    this.inboundTopic = new Topic(this, "InboundTopic", {
+      topicName: names.inboundTopic,
+      ...(this.key ? { masterKey: this.key } : {}),
+    });
+    new TopicPolicy(this, "InboundTopicPolicy", {
+      topics: [this.inboundTopic],
+      policyDocument: PolicyDocument.fromJson(inboundTopicPolicy(scope, this.inboundTopic.topicArn)),
+    });
+    this.decisionsTopic = new Topic(this, "DecisionsTopic", { topicName: names.decisionsTopic });
+    this.requests = this.#queue("Requests", names.requestsQueue, names.requestsDlq);
+    this.inbound = this.#queue("Inbound", names.inboundQueue, names.inboundDlq);
+    this.decisions = this.#queue("Decisions", names.decisionsQueue, names.decisionsDlq);
+    this.#subscribe("Inbound", this.inboundTopic, this.inbound.queue);
+    this.#subscribe("Decisions", this.decisionsTopic, this.decisions.queue);
+  }
+
+  #key(alias: string): Key {
+    const key = new Key(this, "TwoWayTopicKey", {
+      alias,
+      description: "Encrypts the two-way SMS topic (fraud verification)",
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(PolicyStatement.fromJson(smsKeyStatement(scope)));
+    return key;
+  }
+
+  #queue(id: string, name: string, deadLetterName: string): ConsumedQueue {
+    const sourceArn = arnOf(scope, "sqs", name);
+    const deadLetterQueue = new Queue(this, `${id}DeadLetterQueue`, {
+      queueName: deadLetterName,
+      encryption: QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.seconds(QUEUE_SETTINGS.deadLetterRetentionSeconds),
+      // The ARN by name: a reference to the source queue would make the two queues depend on each other.
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, `${id}Source`, sourceArn)],
+      },
+    });
+    const queue = new Queue(this, `${id}Queue`, {
+      queueName: name,
+      encryption: QueueEncryption.SQS_MANAGED,
+      visibilityTimeout: Duration.seconds(QUEUE_SETTINGS.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount },
+    });
+    return { queue, deadLetterQueue };
+  }
+
+  #subscribe(id: string, topic: Topic, queue: Queue): void {
+    const [statement] = queuePolicy(queue.queueArn, topic.topicArn).Statement;
+    const { policyDependable } = queue.addToResourcePolicy(PolicyStatement.fromJson(statement));
+    // Not SqsSubscription: it writes a queue policy of its own next to the one above.
+    const subscription = new Subscription(this, `${id}Subscription`, {
+      topic,
+      endpoint: queue.queueArn,
+      protocol: SubscriptionProtocol.SQS,
+    });
+    if (policyDependable) subscription.node.addDependency(policyDependable);
+  }
+}
+
