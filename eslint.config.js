@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "test-output/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "test-output/", "infra/cdk.out/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -19,5 +19,16 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The dev page's browser modules (served as they are, no build step).
+    files: ["src/dev/web/**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ["window", "document", "Node", "EventSource", "FormData", "fetch", "console", "setInterval", "clearInterval", "setTimeout", "clearTimeout"].map(
+          (name) => [name, "readonly"],
+        ),
+      ),
+    },
   },
 );

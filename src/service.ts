@@ -149,6 +149,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       workers.inbound.start();
     },
     onDown: () => {
+      if (stopping) return;
       log.warn("redis unavailable: consumers paused until it returns");
       workers.requests.pause();
       workers.inbound.pause();

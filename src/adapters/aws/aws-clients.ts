@@ -10,17 +10,24 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** Created once per process. Endpoint overrides come from the contract's AWS_ENDPOINT_URL* variables. */
-export function createAwsClients(config: Pick<Config, "region" | "endpoints">): AwsClients {
-  const { region, endpoints } = config;
+/**
+ * Created once per process. Endpoint overrides come from the contract's AWS_ENDPOINT_URL* variables;
+ * credentials come from the SDK's default chain unless given (the local emulators take fixed ones).
+ */
+export function createAwsClients(
+  config: Pick<Config, "region" | "endpoints">,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): AwsClients {
+  const { endpoints } = config;
+  const common = { region: config.region, ...(credentials ? { credentials } : {}) };
   const sqs = new SQSClient({
-    region,
+    ...common,
     ...(endpoints.sqs ? { endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false } : {}),
   });
-  const sns = new SNSClient({ region, ...(endpoints.sns ? { endpoint: endpoints.sns } : {}) });
+  const sns = new SNSClient({ ...common, ...(endpoints.sns ? { endpoint: endpoints.sns } : {}) });
   // Throttling is retried by the SDK's standard strategy: exponential backoff with jitter.
   const sms = new PinpointSMSVoiceV2Client({
-    region,
+    ...common,
     maxAttempts: 6,
     ...(endpoints.sms ? { endpoint: endpoints.sms } : {}),
   });

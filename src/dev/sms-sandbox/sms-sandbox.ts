@@ -6,19 +6,31 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FaultInjector } from "./fault-injector.ts";
 import type { InjectedError } from "./fault-injector.ts";
+import { acceptHandsetMessage } from "./handset-message.ts";
+import type { HandsetMessage } from "./handset-message.ts";
+import type { KeywordRule } from "./inbound-keywords.ts";
 import { isE164 } from "./input.ts";
+import { PhoneNumberKeywords } from "./keywords.ts";
 import { OPERATIONS } from "./operations.ts";
 import type { SandboxState } from "./operations.ts";
 import { OptOutList } from "./opt-out-list.ts";
 import { DEFAULT_PHONE_NUMBERS, describePhoneNumber } from "./phone-numbers.ts";
 import type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, operationFromTarget, parseJsonObject, readBody, writeError, writeJson } from "./protocol.ts";
+import { ReceivedMessages } from "./received-messages.ts";
+import type { ReceivedSms, ReceivedSmsListener } from "./received-messages.ts";
 import { SentMessages } from "./sent-messages.ts";
 import type { SentSms, SentSmsListener } from "./sent-messages.ts";
+import type { InboundPublisher } from "./sns-inbound-publisher.ts";
 
 export type { InjectedError } from "./fault-injector.ts";
+export { HandsetMessageError } from "./handset-message.ts";
+export type { HandsetMessage } from "./handset-message.ts";
 export type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
+export type { ReceivedSms, ReceivedSmsListener } from "./received-messages.ts";
 export type { SentSms, SentSmsListener } from "./sent-messages.ts";
+export type { InboundPublisher } from "./sns-inbound-publisher.ts";
+export type { TwoWayPayload } from "./two-way-payload.ts";
 
 export interface SmsSandboxOptions {
   /** Default 0: a free port. */
@@ -29,6 +41,8 @@ export interface SmsSandboxOptions {
   region?: string;
   /** The account's phone numbers. Default: one toll-free number, +18885550100. */
   phoneNumbers?: PhoneNumberConfig[];
+  /** Where handset messages go (the two-way SNS topic, see snsInboundPublisher). Default: recorded only. */
+  inboundPublisher?: InboundPublisher;
 }
 
 export interface RecordedRequest {
@@ -47,18 +61,29 @@ export interface SmsSandbox {
   readonly sent: readonly SentSms[];
   /** Every well-formed call, including those answered with an injected or validation error. */
   readonly requests: readonly RecordedRequest[];
+  /** Every message simulated handsets sent, oldest first. */
+  readonly received: readonly ReceivedSms[];
   callCount(operation: string): number;
   /** Resolves with the first recorded SMS matching, else with the next one sent; rejects after timeoutMs. */
   waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
   on(event: "sent", listener: SentSmsListener): this;
+  on(event: "received", listener: ReceivedSmsListener): this;
   off(event: "sent", listener: SentSmsListener): this;
+  off(event: "received", listener: ReceivedSmsListener): this;
+  /**
+   * A simulated handset texts a sandbox number: updates the opt-out list as AWS does (STOP and the
+   * other opt-out words add the handset, START/UNSTOP remove it, unless the number manages its own
+   * opt-outs), records the message, then publishes the two-way payload. Rejects with
+   * HandsetMessageError for a message AWS could not receive.
+   */
+  receiveFromHandset(message: HandsetMessage): Promise<ReceivedSms>;
   /** The next `times` calls of `operation` answer with `error` instead of running. */
   failNext(operation: string, error: InjectedError, times?: number): void;
   /** Puts the number on the opt-out list as if the handset had texted STOP. */
   optOut(phoneNumber: string): void;
   optIn(phoneNumber: string): void;
   isOptedOut(phoneNumber: string): boolean;
-  /** Forgets sent messages, recorded requests, pending faults and opt-outs. */
+  /** Forgets sent and received messages, recorded requests, pending faults and opt-outs. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -73,17 +98,21 @@ class SmsSandboxServer implements SmsSandbox {
   #url = "";
   readonly #optOutList: OptOutList;
   readonly #sentMessages = new SentMessages();
+  readonly #receivedMessages = new ReceivedMessages();
   readonly #faults = new FaultInjector();
   readonly #state: SandboxState;
+  readonly #inboundPublisher: InboundPublisher | undefined;
   #closed = false;
 
-  constructor(region: string, phoneNumbers: PhoneNumberConfig[]) {
+  constructor(region: string, phoneNumbers: PhoneNumberConfig[], inboundPublisher: InboundPublisher | undefined) {
     this.region = region;
+    this.#inboundPublisher = inboundPublisher;
     this.#optOutList = new OptOutList(region);
     this.phoneNumbers = phoneNumbers.map((n) => describePhoneNumber(n, region, this.#optOutList.name));
     this.#state = {
       phoneNumbers: this.phoneNumbers,
       optOutList: this.#optOutList,
+      keywords: new PhoneNumberKeywords(),
       recordSent: (sms) => this.#sentMessages.record(sms),
     };
   }
@@ -114,6 +143,10 @@ class SmsSandboxServer implements SmsSandbox {
     return this.#sentMessages.list;
   }
 
+  get received(): readonly ReceivedSms[] {
+    return this.#receivedMessages.list;
+  }
+
   callCount(operation: string): number {
     return this.requests.filter((request) => request.operation === operation).length;
   }
@@ -122,14 +155,36 @@ class SmsSandboxServer implements SmsSandbox {
     return this.#sentMessages.waitFor(predicate, timeoutMs);
   }
 
-  on(_event: "sent", listener: SentSmsListener): this {
-    this.#sentMessages.on(listener);
+  on(event: "sent", listener: SentSmsListener): this;
+  on(event: "received", listener: ReceivedSmsListener): this;
+  on(event: "sent" | "received", listener: SentSmsListener | ReceivedSmsListener): this {
+    if (event === "sent") this.#sentMessages.on(listener as SentSmsListener);
+    else this.#receivedMessages.on(listener as ReceivedSmsListener);
     return this;
   }
 
-  off(_event: "sent", listener: SentSmsListener): this {
-    this.#sentMessages.off(listener);
+  off(event: "sent", listener: SentSmsListener): this;
+  off(event: "received", listener: ReceivedSmsListener): this;
+  off(event: "sent" | "received", listener: SentSmsListener | ReceivedSmsListener): this {
+    if (event === "sent") this.#sentMessages.off(listener as SentSmsListener);
+    else this.#receivedMessages.off(listener as ReceivedSmsListener);
     return this;
+  }
+
+  async receiveFromHandset(message: HandsetMessage): Promise<ReceivedSms> {
+    const received = acceptHandsetMessage(message, {
+      phoneNumbers: this.#state.phoneNumbers,
+      sent: this.#sentMessages.list,
+      optOutList: this.#optOutList,
+      keywordsOf: (number) => this.#keywordsOf(number),
+    });
+    this.#receivedMessages.record(received);
+    await this.#inboundPublisher?.(received.payload);
+    return received;
+  }
+
+  #keywordsOf(phoneNumber: SandboxPhoneNumber): readonly KeywordRule[] {
+    return this.#state.keywords.rules(phoneNumber.PhoneNumberId);
   }
 
   failNext(operation: string, error: InjectedError, times = 1): void {
@@ -151,6 +206,7 @@ class SmsSandboxServer implements SmsSandbox {
 
   reset(): void {
     this.#sentMessages.clear();
+    this.#receivedMessages.clear();
     this.requests.length = 0;
     this.#faults.clear();
     this.#optOutList.clear();
@@ -198,7 +254,7 @@ class SmsSandboxServer implements SmsSandbox {
 
 export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
   const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
-  const sandbox = new SmsSandboxServer(region, phoneNumbers);
+  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher);
   await sandbox.listen(port, host);
   return sandbox;
 }
