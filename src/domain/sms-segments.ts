@@ -102,3 +102,28 @@ export function toGsmFriendly(text: string): string {
   for (const [pattern, replacement] of LOOK_ALIKES) result = result.replace(pattern, replacement);
   return result;
 }
+
+/** Latin letters whose accent-free form is not what Unicode decomposition gives. */
+const LATIN_WITHOUT_ACCENTS: Readonly<Record<string, string>> = {
+  "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th", "ð": "d",
+};
+
+/**
+ * Names (merchants, brands) as GSM text where that costs only accents: each Latin letter the GSM
+ * alphabet lacks ("Š", "ã", "ç", "Ł") is written without its accent, so one such letter no longer
+ * doubles the SMS cost by forcing UCS-2. Letters GSM has ("é", "ü", "ñ") and other scripts
+ * (Cyrillic, CJK) are kept.
+ */
+export function toGsmLatin(text: string): string {
+  let result = "";
+  for (const char of toGsmFriendly(text)) {
+    if (isGsm7(char) || !/\p{Script=Latin}/u.test(char)) {
+      result += char;
+      continue;
+    }
+    const plain = LATIN_WITHOUT_ACCENTS[char] ?? char.normalize("NFD").replace(/\p{M}/gu, "");
+    result += isGsm7(plain) ? plain : char;
+  }
+  return result;
+}
+

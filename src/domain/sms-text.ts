@@ -4,7 +4,7 @@
  * becomes UCS-2 because of the brand, the merchant or the amount.
  */
 import { formatAmount } from "./money.ts";
-import { countSegments, fitsOneSegment, toGsmFriendly } from "./sms-segments.ts";
+import { countSegments, fitsOneSegment, isGsm7, toGsmLatin } from "./sms-segments.ts";
 
 export type SmsLanguage = "en" | "es" | "fr" | "de";
 
@@ -13,6 +13,7 @@ export type ConfirmedDecision = "APPROVED" | "DENIED";
 const DEFAULT_LOCALE = "en-US";
 /** A shortened merchant keeps at least this many characters, or it would no longer name anything. */
 const MIN_MERCHANT_CHARS = 8;
+const MIN_NON_GSM_MERCHANT_CHARS = 5;
 /** Longest merchant name in the list of open verifications; shorter still when that saves segments. */
 const LIST_MERCHANT_MAX_CHARS = 24;
 
@@ -141,14 +142,23 @@ function copyFor(locale: string | undefined): Copy {
   return COPY[resolveLanguage(locale)];
 }
 
+/**
+ * The amount in the text's language: a locale whose language has no texts (ar-BH) falls back to
+ * English, and its amount is written the English way for that region (en-BH), not in Arabic digits.
+ */
 function amountText(amountMinor: number, currency: string, locale: string | undefined): string {
   const tag = locale?.trim().replaceAll("_", "-");
-  return formatAmount(amountMinor, currency, tag === undefined || tag === "" ? DEFAULT_LOCALE : tag);
+  if (tag === undefined || tag === "") return formatAmount(amountMinor, currency, DEFAULT_LOCALE);
+  const [language = "", ...rest] = tag.split("-");
+  const textLanguage = resolveLanguage(tag);
+  if (language.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
+  const region = rest.find((subtag) => /^([A-Za-z]{2}|\d{3})$/.test(subtag));
+  return formatAmount(amountMinor, currency, region ? `${textLanguage}-${region}` : textLanguage);
 }
 
-/** Brand and merchant as shown: GSM look-alikes replaced, whitespace (incl. line breaks) collapsed. */
+/** Brand and merchant as shown: GSM look-alikes and accent-free Latin letters, whitespace collapsed. */
 function displayName(name: string): string {
-  return toGsmFriendly(name).replace(/\s+/gu, " ").trim();
+  return toGsmLatin(name).replace(/\s+/gu, " ").trim();
 }
 
 function codeSuffix(referenceCode: string | null | undefined): string {
@@ -185,8 +195,10 @@ function shortenMerchant(chars: readonly string[], max: number): string {
  */
 function fitWithMerchant(build: (merchant: string) => string, merchant: string): string | null {
   const chars = Array.from(merchant);
+  // A UCS-2 segment holds 70 characters, not 160; a few CJK or Cyrillic characters still name a shop.
+  const minimum = isGsm7(merchant) ? MIN_MERCHANT_CHARS : MIN_NON_GSM_MERCHANT_CHARS;
   let previous: string | null = null;
-  for (let max = chars.length; max === chars.length || max >= MIN_MERCHANT_CHARS; max -= 1) {
+  for (let max = chars.length; max === chars.length || max >= minimum; max -= 1) {
     const candidate = shortenMerchant(chars, max);
     if (candidate === previous) continue;
     previous = candidate;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { countSegments, fitsOneSegment, isGsm7, toGsmFriendly } from "../../src/domain/sms-segments.ts";
+import { countSegments, fitsOneSegment, isGsm7, toGsmFriendly, toGsmLatin } from "../../src/domain/sms-segments.ts";
 
 describe("countSegments: GSM-7", () => {
   it("counts empty text as one segment", () => {
@@ -111,5 +111,14 @@ describe("toGsmFriendly", () => {
   it("makes formatted amounts GSM", () => {
     expect(isGsm7(toGsmFriendly("125,40\u00a0€"))).toBe(true);
     expect(isGsm7(toGsmFriendly("1\u202f234,50\u00a0$"))).toBe(true);
+  });
+});
+
+describe("toGsmLatin", () => {
+  it("drops only the accents GSM lacks, and leaves GSM letters and other scripts alone", () => {
+    expect(toGsmLatin("Škoda Łódź Pão Açaí œuvre")).toBe("Skoda Lodz Pao Acai oeuvre");
+    expect(toGsmLatin("Café Müller Ñandú Ø")).toBe("Café Müller Ñandú Ø");
+    expect(toGsmLatin("Сільпо 東京 😀")).toBe("Сільпо 東京 😀");
+    expect(isGsm7(toGsmLatin("Škoda Servis"))).toBe(true);
   });
 });

@@ -131,12 +131,30 @@ describe("renderQuestion", () => {
     expect(countSegments(text)).toEqual({ encoding: "UCS-2", units: 65, segments: 1 });
   });
 
-  it("sends the full text when nothing fits one segment", () => {
-    // With a code the compact wording needs 73 units whole and 72 with the merchant at its 8-character
-    // minimum; every variant needs 2 segments, so the full wording and merchant go out.
+  it("shortens a non-GSM merchant further (to 5 characters) before giving up on one UCS-2 segment", () => {
     const text = question({ merchant: "東京ストア 渋谷店", currency: "JPY", locale: "ja-JP", referenceCode: "417" });
-    expect(text).toBe("Your bank: Did you attempt ¥12,540 at 東京ストア 渋谷店 with card ending 4242? Reply YES 417 or NO 417");
-    expect(countSegments(text)).toEqual({ encoding: "UCS-2", units: 94, segments: 2 });
+    expect(text).toBe("Your bank: Did you pay ¥12,540 at 東京ストア., card 4242? YES 417 or NO 417");
+    expect(countSegments(text)).toEqual({ encoding: "UCS-2", units: 70, segments: 1 });
+  });
+
+  it("writes Latin letters that GSM lacks without their accents, keeping the text GSM", () => {
+    expect(question({ merchant: "Pão de Açúcar", locale: "pt-BR", currency: "BRL" })).toBe(
+      "Your bank: Did you attempt R$125.40 at Pao de Acucar with card ending 4242? Reply YES or NO",
+    );
+    expect(question({ merchant: "Łódź Kiosk Škoda Café" })).toContain("Lodz Kiosk Skoda Café");
+  });
+
+  it("writes the amount the text's way when the locale's language has no texts (ar-BH → en-BH)", () => {
+    expect(question({ currency: "BHD", locale: "ar-BH" })).toBe(
+      "Your bank: Did you attempt BHD 12.540 at ACME STORE #42 with card ending 4242? Reply YES or NO",
+    );
+  });
+
+  it("sends the full text when nothing fits one segment", () => {
+    // A longer brand leaves no room in 70 UCS-2 units even with the merchant at its 5-character minimum.
+    const text = question({ brand: "Banco Internacional", merchant: "東京ストア 渋谷店", currency: "JPY", locale: "ja-JP", referenceCode: "417" });
+    expect(text).toBe("Banco Internacional: Did you attempt ¥12,540 at 東京ストア 渋谷店 with card ending 4242? Reply YES 417 or NO 417");
+    expect(countSegments(text)).toEqual({ encoding: "UCS-2", units: 104, segments: 2 });
 
     const hugeBrand = "B".repeat(150);
     expect(question({ brand: hugeBrand })).toBe(
