@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { DecisionCheckError, DecisionCollector } from "../../bench/decisions.ts";
-import { parseOptions, UsageError } from "../../bench/options.ts";
+import { parseOptions, PRODUCTION_NODE_FLAGS, UsageError } from "../../bench/options.ts";
 import { parseStatCpuTicks, parseStatusKb } from "../../bench/processes.ts";
 import { summarizeProfile } from "../../bench/profile-summary.ts";
 import { generateRealisticRequests } from "../../bench/realistic-requests.ts";
@@ -60,8 +60,9 @@ describe("options", () => {
     expect(parseOptions(["--rates", "50, 250", "--json", "--service-node-options=--cpu-prof  --cpu-prof-dir=/tmp/p"])).toMatchObject({
       rates: [50, 250],
       json: true,
-      serviceNodeOptions: ["--cpu-prof", "--cpu-prof-dir=/tmp/p"],
+      serviceNodeOptions: [...PRODUCTION_NODE_FLAGS, "--cpu-prof", "--cpu-prof-dir=/tmp/p"],
     });
+    expect(parseOptions([])).toMatchObject({ serviceNodeOptions: PRODUCTION_NODE_FLAGS, serviceEntry: "dist/main.js" });
   });
 
   it("refuses unknown options and bad numbers with a usage error", () => {
