@@ -53,6 +53,7 @@ export type ReplyOutcome =
   | "opted_out"
   | "ambiguous"
   | "decided"
+  | "expired"
   | "help"
   | "reprompt"
   | "late"
@@ -62,8 +63,12 @@ export type ReplyOutcome =
   | "ignored_opted_out"
   | "no_verification";
 
+/** A text a reply is owed until it has been sent (a redelivery of the reply sends it then). */
+export type OwedText = "help" | "reprompt" | "late" | "ambiguous" | "opted_in";
+
 export interface ReplyResult {
   outcome: ReplyOutcome;
+  owedText: OwedText | null;
   verifications: Verification[];
 }
 
@@ -86,6 +91,15 @@ export interface VerificationStore {
     options: { now: number; eventId: string; onlyIfDue?: boolean },
   ): Promise<DecideResult>;
   handleReply(input: ReplyInput): Promise<ReplyResult>;
+  /** Records that the text owed to this inbound message was sent. */
+  clearOwedText(phoneNumber: string, inboundMessageId: string): Promise<void>;
+  /** Claims the confirmation SMS a decision owes (see claim-confirmation-2.lua). */
+  claimConfirmation(
+    phoneNumber: string,
+    transactionId: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<"claimed" | "taken" | "opted_out" | "done">;
   markPublished(phoneNumber: string, transactionId: string): Promise<void>;
   markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
   releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;

@@ -9,7 +9,7 @@ import {
 } from "../domain/sms-text.ts";
 import type { Verification } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
-import type { ReplyOutcome, SmsKind } from "../ports.ts";
+import type { OwedText, ReplyOutcome, SmsKind } from "../ports.ts";
 import type { AppContext } from "./context.ts";
 import { settleDecision } from "./settle-decision.ts";
 
@@ -31,38 +31,41 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
     now: ctx.clock.now(),
     eventIdSeed: ctx.newId(),
   });
-  const [first] = result.verifications;
-
-  switch (result.outcome) {
-    case "decided":
-    case "opted_out":
-    case "duplicate":
-      for (const verification of result.verifications) {
-        await settleDecision(ctx, verification, { owner: result.outcome !== "duplicate" });
-      }
-      break;
-    case "help":
-      if (first) await textAbout(ctx, first, "help", renderHelp({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode }));
-      break;
-    case "reprompt":
-      if (first) {
-        const text = renderReprompt({ brand: ctx.settings.brandName, locale: first.locale, referenceCode: first.referenceCode });
-        await textAbout(ctx, first, "reprompt", text);
-      }
-      break;
-    case "late":
-      if (first) await textAbout(ctx, first, "late", renderAlreadyHandled({ brand: ctx.settings.brandName, locale: first.locale }));
-      break;
-    case "ambiguous":
-      if (first) await askForCode(ctx, result.verifications);
-      break;
-    case "opted_in":
-      await text(ctx, "opt_in", sms.originationNumber, "opt-in", renderOptedIn({ brand: ctx.settings.brandName, locale: undefined }));
-      break;
-    default:
-      break;
+  // The text first (it is recorded as owed, so a crash before it is sent is repaired by the
+  // redelivery), then the decision's event, which a duplicate also finishes when it was not published.
+  if (result.owedText) {
+    await sendOwedText(ctx, result.owedText, sms.originationNumber, result.verifications);
+    await ctx.store.clearOwedText(sms.originationNumber, sms.inboundMessageId);
+  }
+  const owner = result.outcome === "decided" || result.outcome === "opted_out" || result.outcome === "expired";
+  if (owner || result.outcome === "duplicate") {
+    for (const verification of result.verifications) await settleDecision(ctx, verification, { owner });
   }
   return result.outcome;
+}
+
+async function sendOwedText(ctx: AppContext, owed: OwedText, phoneNumber: string, concerned: Verification[]): Promise<void> {
+  const brand = ctx.settings.brandName;
+  const [first] = concerned;
+  switch (owed) {
+    case "opted_in":
+      await text(ctx, "opt_in", phoneNumber, "opt-in", renderOptedIn({ brand, locale: first?.locale }));
+      return;
+    case "ambiguous":
+      await askForCode(ctx, concerned);
+      return;
+    case "help":
+      if (first) await textAbout(ctx, first, "help", renderHelp({ brand, locale: first.locale, referenceCode: first.referenceCode }));
+      return;
+    case "reprompt":
+      if (first) {
+        await textAbout(ctx, first, "reprompt", renderReprompt({ brand, locale: first.locale, referenceCode: first.referenceCode }));
+      }
+      return;
+    case "late":
+      if (first) await textAbout(ctx, first, "late", renderAlreadyHandled({ brand, locale: first.locale }));
+      return;
+  }
 }
 
 /** Texts about one verification and indexes the MessageId, so a reply to this text correlates to it. */

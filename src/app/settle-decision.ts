@@ -2,6 +2,7 @@ import { buildDecisionEvent } from "../domain/decision-event.ts";
 import { renderConfirmation } from "../domain/sms-text.ts";
 import {
   CONFIRMATION_LEASE_MS,
+  confirmationOwed,
   hasPendingWork,
   isDecided,
   settleLeaseHeld,
@@ -31,7 +32,7 @@ export async function settleDecision(ctx: AppContext, verification: Verification
     if (decision.published) return;
     throw new TransientError("the handler that took this decision is still publishing it");
   }
-  const confirmationPending = decision.confirmation === "pending";
+  const confirmationPending = confirmationOwed(decision);
   if (!decision.published) {
     try {
       await ctx.publisher.publish(buildDecisionEvent(verification));
@@ -51,17 +52,28 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   else await confirm(ctx, verification);
 }
 
+/** How long a worker that claimed the confirmation may take to send it (the SDK's retries included). */
+const CONFIRMATION_SEND_LEASE_MS = 30_000;
+
+/** Sends the confirmation once across workers, never after an opt-out, and indexes it for replies. */
 async function confirm(ctx: AppContext, verification: DecidedVerification): Promise<void> {
-  await sendConfirmation(ctx, verification);
-  await Promise.all([
-    ctx.store.markConfirmationSent(verification.phoneNumber, verification.transactionId),
-    ctx.store.completeDeadline(verification.phoneNumber, verification.transactionId),
-  ]);
+  const { phoneNumber, transactionId } = verification;
+  const claim = await ctx.store.claimConfirmation(phoneNumber, transactionId, ctx.clock.now(), CONFIRMATION_SEND_LEASE_MS);
+  if (claim === "taken") return;
+  if (claim === "claimed") {
+    const messageId = await sendConfirmation(ctx, verification);
+    await Promise.all([
+      ctx.store.markConfirmationSent(phoneNumber, transactionId),
+      // A reply to the confirmation names this verification (a late reply), not another open one.
+      messageId ? ctx.store.indexMessage(phoneNumber, transactionId, messageId) : Promise.resolve(),
+    ]);
+  }
+  await ctx.store.completeDeadline(phoneNumber, transactionId);
 }
 
-async function sendConfirmation(ctx: AppContext, verification: DecidedVerification): Promise<void> {
+async function sendConfirmation(ctx: AppContext, verification: DecidedVerification): Promise<string | null> {
   const decision = verification.decision.decision;
-  if (decision !== "APPROVED" && decision !== "DENIED") return;
+  if (decision !== "APPROVED" && decision !== "DENIED") return null;
   const body = renderConfirmation({
     brand: ctx.settings.brandName,
     locale: verification.locale,
@@ -71,7 +83,7 @@ async function sendConfirmation(ctx: AppContext, verification: DecidedVerificati
     merchant: verification.merchant,
   });
   try {
-    await ctx.sms.send({
+    return await ctx.sms.send({
       kind: "confirmation",
       destinationPhoneNumber: verification.phoneNumber,
       body,
@@ -81,5 +93,6 @@ async function sendConfirmation(ctx: AppContext, verification: DecidedVerificati
     // An opted-out or invalid number will never take it; the decision itself stands.
     if (!(error instanceof PermanentSmsError)) throw error;
     ctx.log.warn({ transactionId: verification.transactionId, reason: error.message }, "confirmation SMS refused");
+    return null;
   }
 }

@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, "must be an E.164 phone number");
-const supportedCurrencies = new Set(Intl.supportedValuesOf("currency"));
+// ICU's list lacks a few active ISO 4217 codes (the 2021 VED and the fund codes).
+const supportedCurrencies = new Set([
+  ...Intl.supportedValuesOf("currency"),
+  ...["VED", "CLF", "USN", "BOV", "CHE", "CHW", "COU", "MXV", "UYI", "UYW"],
+]);
 
 export const transactionIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 chars of [A-Za-z0-9._:-]");
 

@@ -36,27 +36,40 @@ const CANONICAL_ANSWER: Readonly<Record<ReplyIntent, ReplyAnswer | null>> = {
   UNKNOWN: null,
 };
 
-/** Replies are short; anything past this is ignored so huge bodies cost nothing. */
-const MAX_INSPECTED_CHARS = 200;
+/**
+ * The longest body an inbound SMS may have (inboundSmsSchema): every reply that can arrive is read
+ * whole, however much noise comes before its first word. Anything longer (never valid) is cut here so
+ * huge input costs nothing, and a word the cut runs through is dropped rather than read shortened.
+ */
+const MAX_INSPECTED_CHARS = 1600;
 
 const COMBINING_MARKS = /\p{M}/gu;
+// Emoji are noise, including those whose compatibility form is a letter or digit (ℹ️ → I, Ⓜ️ → M,
+// ™ → TM, 🆗 → OK in some fonts' eyes): they separate words and never become one. Keycaps (1️⃣) are a
+// digit followed by marks, not pictographs, so they still count as the digit.
+const PICTOGRAPHS = /\p{Extended_Pictographic}/gu;
 // Hyphens, apostrophes (ASCII and typographic) and dots between two letters join a word:
 // OPT-OUT → OPTOUT, Y.E.S → YES. Anywhere else they separate words, so digits never merge
 // into a code by accident ("$4.17" is not code 417) and "yes-417" still carries its code.
 const IN_WORD_JOINER = /(?<=\p{L})[-'.\u2010\u2019\u02BC](?=\p{L})/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
+// A raw character that may continue the word before it (letters, digits, marks, in-word joiners).
+const CONTINUES_WORD = /^[\p{L}\p{N}\p{M}\-'.\u2010\u2011\u2019\u02BC]/u;
 const REFERENCE_CODE = /^[0-9]{3}$/;
 
 function normalizedWords(text: string, limit: number): string[] {
+  const cutInWord = text.length > MAX_INSPECTED_CHARS && CONTINUES_WORD.test(text.slice(MAX_INSPECTED_CHARS));
   // Uppercase before NFKD: uppercasing may itself produce combining marks (ǰ → J + ̌).
   const normalized = text
     .slice(0, MAX_INSPECTED_CHARS)
+    .replace(PICTOGRAPHS, " ")
     .toUpperCase()
     .normalize("NFKD")
     .replace(COMBINING_MARKS, "")
     .replace(IN_WORD_JOINER, "");
   const words: string[] = [];
   for (const match of normalized.matchAll(WORD)) {
+    if (cutInWord && match.index + match[0].length === normalized.length) break;
     words.push(match[0]);
     if (words.length >= limit) break;
   }

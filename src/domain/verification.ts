@@ -16,8 +16,11 @@ export interface DecisionRecord {
   eventId: string;
   reply: ReplyFacts | null;
   published: boolean;
-  /** The confirmation SMS owed after APPROVED or DENIED. */
-  confirmation: "pending" | "sent" | "none";
+  /**
+   * The confirmation SMS owed after APPROVED or DENIED: pending, being sent (claimed by a worker),
+   * sent, skipped (the phone opted out first) or none owed.
+   */
+  confirmation: "pending" | "sending" | "sent" | "skipped" | "none";
   /** Set when the handler that took the decision gave up publishing it, so another may at once. */
   publishLeaseReleased: boolean;
 }
@@ -28,17 +31,29 @@ export interface DecisionRecord {
  * it; after them (the handler died), whoever comes next finishes it.
  */
 export const PUBLISH_LEASE_MS = 10_000;
+/**
+ * An expiry is published by the sweep that took it, which either does so at once or dies; a short
+ * lease (the sweep's claim lease) keeps EXPIRED within 5 s of the deadline when it dies.
+ */
+export const EXPIRY_PUBLISH_LEASE_MS = 2_000;
 export const CONFIRMATION_LEASE_MS = 60_000;
 
+export function confirmationOwed(decision: DecisionRecord): boolean {
+  return decision.confirmation === "pending" || decision.confirmation === "sending";
+}
+
 export function hasPendingWork(decision: DecisionRecord): boolean {
-  return !decision.published || decision.confirmation === "pending";
+  return !decision.published || confirmationOwed(decision);
 }
 
 /** True while the deciding handler may still be doing the pending work itself. */
 export function settleLeaseHeld(decision: DecisionRecord, now: number): boolean {
   const age = now - decision.decidedAt;
-  if (!decision.published) return !decision.publishLeaseReleased && age < PUBLISH_LEASE_MS;
-  return decision.confirmation === "pending" && age < CONFIRMATION_LEASE_MS;
+  if (!decision.published) {
+    const lease = decision.decision === "EXPIRED" ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS;
+    return !decision.publishLeaseReleased && age < lease;
+  }
+  return confirmationOwed(decision) && age < CONFIRMATION_LEASE_MS;
 }
 
 export interface Verification {

@@ -159,8 +159,13 @@ describe("parseReply: hostile input", () => {
     expect(performance.now() - started).toBeLessThan(250);
   });
 
-  it("looks only at the start of the body", () => {
-    expect(parseReply(`${" ".repeat(300)}yes`).intent).toBe("UNKNOWN");
+  it("reads a whole inbound body (1,600 characters) and nothing past it", () => {
+    // Leading spaces are ignored however many there are in a valid body…
+    expect(parseReply(`${" ".repeat(300)}yes`).intent).toBe("APPROVE");
+    expect(parseReply(`${" ".repeat(1597)}yes`).intent).toBe("APPROVE");
+    // …past the longest valid body nothing is read, and a word cut there is dropped, not shortened.
+    expect(parseReply(`${" ".repeat(1600)}yes`).intent).toBe("UNKNOWN");
+    expect(parseReply(`${" ".repeat(1599)}NOT`).intent).toBe("UNKNOWN");
   });
 
   it("never throws on random UTF-16", () => {

@@ -5,6 +5,7 @@ import type {
   DecideResult,
   DueDeadline,
   NewVerification,
+  OwedText,
   ReplyInput,
   ReplyOutcome,
   ReplyResult,
@@ -160,11 +161,29 @@ export class RedisVerificationStore implements VerificationStore {
         this.#decidedTtl,
       ],
     )) as [string, ...unknown[]];
-    const [outcome, ...rest] = reply;
+    const [outcome, owed, ...rest] = reply;
     return {
       outcome: outcome as ReplyOutcome,
+      owedText: typeof owed === "string" && owed !== "" ? (owed as OwedText) : null,
       verifications: rest.map(parseVerification).filter((v): v is Verification => v !== null),
     };
+  }
+
+  async clearOwedText(phoneNumber: string, inboundMessageId: string): Promise<void> {
+    await this.#scripts.clearOwedText([this.#keys.handledInbound(phoneNumber, inboundMessageId)], []);
+  }
+
+  async claimConfirmation(
+    phoneNumber: string,
+    transactionId: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<"claimed" | "taken" | "opted_out" | "done"> {
+    const claim = await this.#scripts.claimConfirmation(
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.optOut(phoneNumber)],
+      [now, leaseMs],
+    );
+    return String(claim) as "claimed" | "taken" | "opted_out" | "done";
   }
 
   async markPublished(phoneNumber: string, transactionId: string): Promise<void> {

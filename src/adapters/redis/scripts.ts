@@ -12,6 +12,8 @@ const scriptFiles = {
   handleReply: "handle-reply-5.lua",
   setField: "set-field-1.lua",
   claimDue: "claim-due-1.lua",
+  claimConfirmation: "claim-confirmation-2.lua",
+  clearOwedText: "clear-owed-text-1.lua",
 } as const;
 
 export type ScriptName = keyof typeof scriptFiles;

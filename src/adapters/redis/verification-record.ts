@@ -36,7 +36,7 @@ function parseDecision(f: Map<string, string>): DecisionRecord | null {
     decidedAt: Number(f.get("decAt")),
     eventId: f.get("eid") ?? "",
     published: f.get("pub") === "1",
-    confirmation: (f.get("conf") as "pending" | "sent" | undefined) ?? "none",
+    confirmation: (f.get("conf") as DecisionRecord["confirmation"] | undefined) ?? "none",
     publishLeaseReleased: f.get("plr") === "1",
     reply: replyId
       ? {

@@ -4,17 +4,19 @@
   KEYS[2] message index       fv:{phone}:m:<messageId>
   ARGV[1] messageId   ARGV[2] transactionId   ARGV[3] TTL of the index, seconds
   Returns {status, fields}: 'missing' when the verification is gone, else 'recorded'.
-  A verification decided while its SMS was in flight stays decided.
+  A verification decided while its SMS was in flight stays decided, and its recorded decision (the
+  event it publishes, outboundMessageId included) stays as it was.
 ]]
 local vkey = KEYS[1]
 if redis.call('EXISTS', vkey) == 0 then
   return {'missing', {}}
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
-if redis.call('HGET', vkey, 'out') == '' then
+local state = redis.call('HGET', vkey, 'st')
+if state ~= 'DECIDED' and redis.call('HGET', vkey, 'out') == '' then
   redis.call('HSET', vkey, 'out', ARGV[1])
 end
-if redis.call('HGET', vkey, 'st') == 'SENDING' then
+if state == 'SENDING' then
   redis.call('HSET', vkey, 'st', 'OPEN')
 end
 return {'recorded', redis.call('HGETALL', vkey)}

@@ -1,0 +1,89 @@
+// `npm run chaos [-- --size ci|full] [--n 1000] [--seed 42] [--json report.json]`
+// Runs the chaos run (see run-chaos.ts), prints its report, and exits 1 when a decision was lost,
+// conflicting, split, unexpected or late, or a worker crashed by itself.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DEFAULTS, PRESETS, runChaos, type ChaosReport } from "./run-chaos.ts";
+
+const { values } = parseArgs({
+  options: {
+    size: { type: "string", default: "full" },
+    n: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+const size = values.size === "ci" ? "ci" : values.size === "full" ? "full" : undefined;
+if (!size) {
+  process.stderr.write(`--size must be ci or full, not ${values.size}\n`);
+  process.exit(2);
+}
+const preset = PRESETS[size];
+const n = values.n === undefined ? preset.n : Number(values.n);
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+if (!Number.isInteger(n) || n < 2 || !Number.isInteger(seed)) {
+  process.stderr.write("--n must be an integer ≥ 2 and --seed an integer\n");
+  process.exit(2);
+}
+
+const started = Date.now();
+const log = (line: string) => {
+  if (!values.quiet) process.stderr.write(`[chaos +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+};
+
+// Bigger runs need longer: keep the full preset's pace (requests per second of the send window).
+const scale = Math.max(1, n / preset.n);
+const report: ChaosReport = await runChaos({
+  ...DEFAULTS,
+  n,
+  seed,
+  sendWindowMs: Math.round(preset.sendWindowMs * scale),
+  chaosMs: Math.round(preset.chaosMs * scale),
+  killEveryMs: [...preset.killEveryMs],
+  deadlineMs: Math.round(preset.deadlineMs * scale),
+  log,
+});
+
+if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(formatReport(report));
+process.exit(report.failures.length === 0 ? 0 : 1);
+
+function formatReport(r: ChaosReport): string {
+  const d = r.decisions;
+  const f = r.faults;
+  const rows: Array<[string, string | number]> = [
+    ["verifications (decisions expected)", d.expected],
+    ["decision events published", d.published],
+    ["decided", d.decided],
+    ["lost", d.lost],
+    ["conflicting (two decisions for one transactionId)", d.conflicting],
+    ["decided under two eventIds", d.splitEventIds],
+    ["duplicate eventIds (re-publishes, identical body)", d.duplicateEventIds],
+    ["duplicate eventIds with a different body", d.duplicateEventIdsWithDifferentBody],
+    ["decided otherwise than the replies said", d.unexpected],
+    ["EXPIRED > 5 s past the deadline", d.lateExpired],
+    ["latest EXPIRED after its deadline", d.maxExpiryDelayMs === null ? "-" : `${(d.maxExpiryDelayMs / 1000).toFixed(2)} s`],
+    ["by decision", Object.entries(d.byDecision).map(([k, v]) => `${k} ${v}`).join(", ")],
+    ["wall time", `${r.wallSeconds.toFixed(1)} s (${r.ended})`],
+    ["workers SIGKILLed / started", `${f.workerKills} / ${f.workerStarts}`],
+    ["all workers killed at once at", f.allWorkersKilledAt.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ") || "-"],
+    ["redis SIGKILL + restart", `${f.redisRestarts} (${f.redisDownMs} ms down)`],
+    ["SendTextMessage calls / failed before / failed after sending", `${f.sms.matched} / ${f.sms.failedBefore} / ${f.sms.failedAfter}`],
+    ["SNS publish calls / failed before / failed after publishing", `${f.sns.matched} / ${f.sns.failedBefore} / ${f.sns.failedAfter}`],
+    ["duplicate requests / replies sent", `${f.duplicateRequestsSent} / ${f.duplicateRepliesSent}`],
+    ["SMS sent; questions texted twice", `${r.sms.sent}; ${r.sms.questionTextedMoreThanOnce}`],
+    ["worker crashes (exits nobody asked for)", r.workers.unexpectedExits],
+    ["worker error lines", Object.entries(r.workers.errors).map(([k, v]) => `${k}: ${v}`).join("; ") || "0"],
+    ["queues at end (ready/in flight)", Object.entries(r.queuesAtEnd).map(([k, q]) => `${k} ${q.ready}/${q.inFlight}`).join(", ")],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = [
+    `chaos run: ${r.options.n} verifications, ${r.options.workers} workers, seed ${r.options.seed}`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+  ];
+  for (const [kind, examples] of Object.entries(d.examples)) if (examples.length > 0) lines.push(`  e.g. ${kind}: ${examples.join("; ")}`);
+  lines.push(r.failures.length === 0 ? "RESULT: pass" : `RESULT: FAIL (${r.failures.join(", ")})`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,583 @@
+// The chaos run: three service processes on one emulator (fauxqs, in this process, production
+// topology) and one Redis (append-only file, fsync always), N verifications answered in every way
+// the contract knows, SQS-level duplicates, while workers are SIGKILLed and restarted, Redis is
+// SIGKILLed and restarted, every worker is killed at once, and a share of SMS and SNS calls fail.
+// Decisions are observed as a subscriber sees them: by draining the decisions-consumer queue.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startFauxqs, type FauxqsServer } from "fauxqs";
+import { freePort, startRedisServer, type PrivateRedis } from "../../src/dev/redis-server.ts";
+import { fauxqsInit, localNames } from "../../src/dev/local-topology.ts";
+import { startSmsSandbox, type SentSms } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { smsSendFaults, snsPublishFaults, startFaultProxy, type FaultProxy, type RuleStats } from "./fault-proxy.ts";
+import { failures, judgeDecisions, type Decision, type DecisionFigures, type Expectation, type Observation } from "./report.ts";
+import { WorkerPool } from "./workers.ts";
+
+export interface ChaosOptions {
+  /** Verifications to run. */
+  n: number;
+  seed: number;
+  workers: number;
+  /** Requests are sent at random moments in [0, sendWindowMs). */
+  sendWindowMs: number;
+  /** Kills, the Redis restart and the SMS/SNS faults happen in [0, chaosMs); then the system recovers. */
+  chaosMs: number;
+  /** A random worker is SIGKILLed every killEveryMs[0]…killEveryMs[1] ms during the chaos window. */
+  killEveryMs: [number, number];
+  /** The run ends when every verification is decided and both queues are empty, or at this bound (from the first request). */
+  deadlineMs: number;
+  /** Window of the verifications left unanswered (they expire), seconds. */
+  expiresInSeconds: number;
+  smsFailShare: number;
+  smsFailAfterSendShare: number;
+  snsFailShare: number;
+  snsFailAfterPublishShare: number;
+  /** Share of requests and replies sent twice (the same body) to the queue. */
+  duplicateShare: number;
+  log: (line: string) => void;
+}
+
+export const PRESETS = {
+  /** The size `npm test` runs (test/chaos/chaos.test.ts): about a minute. */
+  ci: {
+    n: 60,
+    sendWindowMs: 6_000,
+    chaosMs: 36_000,
+    killEveryMs: [3_000, 5_000],
+    deadlineMs: 80_000,
+  },
+  /** `npm run chaos`. */
+  full: {
+    n: 1_000,
+    sendWindowMs: 60_000,
+    chaosMs: 90_000,
+    killEveryMs: [3_000, 6_000],
+    deadlineMs: 240_000,
+  },
+} as const satisfies Record<string, Partial<ChaosOptions>>;
+
+export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaosMs" | "killEveryMs" | "deadlineMs" | "log"> = {
+  workers: 3,
+  expiresInSeconds: 30,
+  smsFailShare: 0.25,
+  smsFailAfterSendShare: 0.03,
+  snsFailShare: 0.45,
+  snsFailAfterPublishShare: 0.1,
+  duplicateShare: 0.25,
+};
+
+export interface ChaosReport {
+  options: Omit<ChaosOptions, "log">;
+  wallSeconds: number;
+  /** How the run ended: every verification decided and the queues empty, or the deadline. */
+  ended: "quiescent" | "deadline";
+  decisions: DecisionFigures;
+  faults: {
+    /** What happened when (ISO time): kills, restarts, the Redis restart, the end of the faults. */
+    timeline: string[];
+    workerKills: number;
+    allWorkersKilledAt: number[];
+    workerStarts: number;
+    redisRestarts: number;
+    redisDownMs: number;
+    sms: RuleStats;
+    sns: RuleStats;
+    duplicateRequestsSent: number;
+    duplicateRepliesSent: number;
+  };
+  sms: {
+    sent: number;
+    /** Verifications whose question was texted more than once (a retry after Pinpoint accepted: allowed, see README). */
+    questionTextedMoreThanOnce: number;
+  };
+  queuesAtEnd: Record<string, { ready: number; inFlight: number; delayed: number }>;
+  workers: {
+    unexpectedExits: number;
+    fatal: string[];
+    errors: Record<string, number>;
+  };
+  failures: string[];
+}
+
+const ORIGINATION = "+18885550100";
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+type Scenario = "yes" | "no" | "stop" | "help-yes" | "garbage-no" | "code-pair" | "silent" | "cancel" | "undeliverable";
+
+const WEIGHTS: Array<[Scenario, number]> = [
+  ["yes", 18],
+  ["no", 13],
+  ["stop", 7],
+  ["help-yes", 8],
+  ["garbage-no", 8],
+  ["code-pair", 10],
+  ["silent", 20],
+  ["cancel", 8],
+  ["undeliverable", 4],
+];
+
+const ACCEPTABLE: Record<Scenario, Decision[]> = {
+  yes: ["APPROVED"],
+  no: ["DENIED"],
+  stop: ["OPTED_OUT"],
+  "help-yes": ["APPROVED"],
+  "garbage-no": ["DENIED"],
+  // Narrowed once the run knows which of the pair the reference code names.
+  "code-pair": ["APPROVED", "DENIED"],
+  silent: ["EXPIRED"],
+  // A cancellation held up (a killed worker's long poll) past the deadline finds it EXPIRED.
+  cancel: ["CANCELLED", "EXPIRED"],
+  undeliverable: ["UNDELIVERABLE"],
+};
+
+interface Verification {
+  transactionId: string;
+  phoneNumber: string;
+  scenario: Scenario;
+  expiresInSeconds: number;
+  body: string;
+  /** The other verification of a code pair. */
+  partner?: Verification;
+  /** The second of a code pair: requested right after the first. */
+  second?: boolean;
+}
+
+/** mulberry32: a small seeded PRNG, so a run's traffic and faults are repeatable from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/g;
+/** The emulator refuses characters outside SQS's set (even emoji): send them as JSON escapes. */
+const sqsSafe = (json: string) => json.replace(SQS_REFUSED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+function envelope(message: string, topicArn: string): string {
+  return sqsSafe(
+    JSON.stringify({
+      Type: "Notification",
+      MessageId: randomUUID(),
+      TopicArn: topicArn,
+      Message: message,
+      Timestamp: new Date().toISOString(),
+      SignatureVersion: "1",
+    }),
+  );
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const { log } = options;
+  const random = seededRandom(options.seed);
+  const between = (min: number, max: number) => min + random() * (max - min);
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, run: () => void | Promise<void>) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void Promise.resolve()
+        .then(run)
+        .catch((error: unknown) => log(`chaos step failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, ms);
+    timers.add(timer);
+  };
+
+  // --- the system ------------------------------------------------------------------------------
+  const emulator: FauxqsServer = await startFauxqs({ port: 0, logger: false });
+  const topology = emulator.setup(fauxqsInit({ visibilityTimeoutSeconds: 5 }));
+  const queueUrl = (name: string) => topology.queues.find((q) => q.name === name)?.url ?? "";
+  const topicArn = (name: string) => topology.topics.find((t) => t.name === name)?.arn ?? "";
+  const redisDir = mkdtempSync(join(tmpdir(), "fv-chaos-redis-"));
+  const redisPort = await freePort();
+  const redisArgs = ["--port", String(redisPort), "--dir", redisDir, "--appendonly", "yes", "--appendfsync", "always"];
+  let redis: PrivateRedis = await startRedisServer(redisArgs);
+  const sandbox = await startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION }] });
+  const smsProxy: FaultProxy = await startFaultProxy(sandbox.url, [smsSendFaults(options.smsFailShare, options.smsFailAfterSendShare)], random);
+  const snsProxy: FaultProxy = await startFaultProxy(emulator.address, [snsPublishFaults(options.snsFailShare, options.snsFailAfterPublishShare)], random);
+  const pool = new WorkerPool(
+    {
+      AWS_ACCESS_KEY_ID: "chaos",
+      AWS_SECRET_ACCESS_KEY: "chaos",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_SQS: emulator.address,
+      AWS_ENDPOINT_URL_SNS: snsProxy.url,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsProxy.url,
+      REQUESTS_QUEUE_URL: queueUrl(localNames.requestsQueue),
+      INBOUND_QUEUE_URL: queueUrl(localNames.inboundQueue),
+      DECISIONS_TOPIC_ARN: topicArn(localNames.decisionsTopic),
+      ORIGINATION_IDENTITY: ORIGINATION,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      SHUTDOWN_TIMEOUT_SECONDS: "2",
+      LOG_LEVEL: "info",
+    },
+    ROOT,
+  );
+  const onExit = () => pool.killAllNow();
+  process.once("exit", onExit);
+  const sqs = new SQSClient({ region: "us-east-1", endpoint: emulator.address, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "chaos", secretAccessKey: "chaos" } });
+
+  const cleanUp = async () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    await pool.stopAll(8_000);
+    process.off("exit", onExit);
+    sqs.destroy();
+    await Promise.all([smsProxy.close(), snsProxy.close()]);
+    await sandbox.close();
+    await emulator.stop();
+    await redis.stop();
+    rmSync(redisDir, { recursive: true, force: true });
+  };
+
+  try {
+    const slots = Array.from({ length: options.workers }, (_, slot) => slot);
+    const started = await Promise.all(slots.map((slot) => pool.start(slot)));
+    if (started.some((ok) => !ok)) throw new Error("a service process did not start");
+    log(`${options.workers} workers up; redis on ${redisPort} (appendfsync always); seed ${options.seed}`);
+
+    // --- the traffic -----------------------------------------------------------------------------
+    const verifications: Verification[] = [];
+    const expectations = new Map<string, Expectation>();
+    let phoneCounter = 0;
+    const newPhone = () => `+1425${String(2_000_000 + phoneCounter++)}`;
+    const pick = (): Scenario => {
+      const total = WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
+      let roll = random() * total;
+      for (const [scenario, weight] of WEIGHTS) {
+        roll -= weight;
+        if (roll < 0) return scenario;
+      }
+      return "yes";
+    };
+    const newVerification = (scenario: Scenario, phoneNumber: string): Verification => {
+      const index = verifications.length;
+      const expires = scenario === "silent" || scenario === "cancel" || scenario === "undeliverable";
+      const request = {
+        type: "verification.requested",
+        transactionId: `chaos-${options.seed}-${index}`,
+        phoneNumber,
+        amountMinor: Math.floor(random() * 500_000),
+        currency: "USD",
+        merchant: `SHOP ${index}`,
+        cardLast4: "4242",
+        ...(expires ? { expiresInSeconds: options.expiresInSeconds } : {}),
+        locale: "en-US",
+        metadata: { scenario },
+      };
+      const verification: Verification = {
+        transactionId: request.transactionId,
+        phoneNumber,
+        scenario,
+        expiresInSeconds: expires ? options.expiresInSeconds : 600,
+        body: JSON.stringify(request),
+      };
+      verifications.push(verification);
+      expectations.set(verification.transactionId, {
+        transactionId: verification.transactionId,
+        scenario,
+        acceptable: ACCEPTABLE[scenario],
+        expiresInSeconds: verification.expiresInSeconds,
+      });
+      return verification;
+    };
+    // One of each scenario first (every kind of decision in every run), then by weight.
+    const firsts = WEIGHTS.map(([scenario]) => scenario);
+    while (verifications.length < options.n) {
+      let scenario = firsts.shift() ?? pick();
+      if (scenario === "code-pair" && verifications.length > options.n - 2) scenario = "yes";
+      const phone = newPhone();
+      const first = newVerification(scenario, phone);
+      if (scenario === "code-pair") {
+        const second = newVerification(scenario, phone);
+        first.partner = second;
+        second.partner = first;
+        second.second = true;
+      }
+      if (scenario === "undeliverable") sandbox.optOut(phone);
+    }
+    const byTransaction = new Map(verifications.map((v) => [v.transactionId, v]));
+
+    let duplicateRequestsSent = 0;
+    let duplicateRepliesSent = 0;
+    const sendRequestBody = (body: string, raw: boolean) => {
+      const wire = raw ? sqsSafe(body) : envelope(body, "arn:aws:sns:us-east-1:000000000000:card-system");
+      emulator.sendMessage(localNames.requestsQueue, wire);
+      if (random() < options.duplicateShare) {
+        duplicateRequestsSent += 1;
+        later(between(0, 3_000), () => void emulator.sendMessage(localNames.requestsQueue, wire));
+      }
+    };
+    const sendReply = (verification: Verification, text: string, previousPublishedMessageId: string | null) => {
+      const payload = JSON.stringify({
+        originationNumber: verification.phoneNumber,
+        destinationNumber: ORIGINATION,
+        messageKeyword: "",
+        messageBody: text,
+        inboundMessageId: randomUUID(),
+        ...(previousPublishedMessageId === null ? {} : { previousPublishedMessageId }),
+      });
+      const wire = random() < 0.5 ? sqsSafe(payload) : envelope(payload, topicArn(localNames.inboundTopic));
+      emulator.sendMessage(localNames.inboundQueue, wire);
+      if (random() < options.duplicateShare) {
+        duplicateRepliesSent += 1;
+        later(between(0, 3_000), () => void emulator.sendMessage(localNames.inboundQueue, wire));
+      }
+    };
+
+    // Decisions, as a subscriber of the decisions topic sees them.
+    const observations: Observation[] = [];
+    const decidedListeners = new Map<string, () => void>();
+    let draining = true;
+    const drain = async () => {
+      const url = queueUrl(localNames.decisionsQueue);
+      while (draining) {
+        const received = await sqs
+          .send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
+          .catch(async (error: unknown) => {
+            log(`draining decisions failed: ${error instanceof Error ? error.message : String(error)}`);
+            await new Promise<void>((resolve) => later(200, resolve));
+            return { Messages: [] };
+          });
+        const messages = received.Messages ?? [];
+        for (const message of messages) {
+          const outer = JSON.parse(message.Body ?? "{}") as { Message?: string; MessageAttributes?: Record<string, { Value?: string }> };
+          const body = outer.Message ?? "{}";
+          observations.push({ arrivedAt: Date.now(), body, decisionAttribute: outer.MessageAttributes?.decision?.Value });
+          const transactionId = (JSON.parse(body) as { transactionId?: string }).transactionId ?? "";
+          decidedListeners.get(transactionId)?.();
+        }
+        if (messages.length > 0) {
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: url,
+              Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })),
+            }),
+          );
+        }
+      }
+    };
+    const drains = [drain(), drain(), drain()];
+
+    // Replies: to the question (the first SMS naming the verification), after a short think.
+    const questions = new Map<string, SentSms>();
+    const questionCount = new Map<string, number>();
+    const onCodePair = (verification: Verification) => {
+      const partner = verification.partner;
+      if (!partner) return;
+      const mine = questions.get(verification.transactionId);
+      const theirs = questions.get(partner.transactionId);
+      if (!mine || !theirs) return;
+      const codeOf = (sms: SentSms) => /Reply YES (\d{3}) or/.exec(sms.messageBody)?.[1];
+      const [target, other, code] = codeOf(mine)
+        ? [verification, partner, codeOf(mine)]
+        : [partner, verification, codeOf(theirs)];
+      if (!code) {
+        // Neither text shows a code: answer each by the message it replies to.
+        expectations.set(target.transactionId, { ...expectations.get(target.transactionId)!, acceptable: ["APPROVED"] });
+        expectations.set(other.transactionId, { ...expectations.get(other.transactionId)!, acceptable: ["DENIED"] });
+        later(between(200, 2_000), () => sendReply(target, "YES", questions.get(target.transactionId)?.messageId ?? ""));
+        later(between(200, 2_000), () => sendReply(other, "NO", questions.get(other.transactionId)?.messageId ?? ""));
+        return;
+      }
+      // "YES 417" names one verification; once it is decided, a plain "NO" can only mean the other.
+      expectations.set(target.transactionId, { ...expectations.get(target.transactionId)!, acceptable: ["APPROVED"] });
+      expectations.set(other.transactionId, { ...expectations.get(other.transactionId)!, acceptable: ["DENIED"] });
+      decidedListeners.set(target.transactionId, () => {
+        decidedListeners.delete(target.transactionId);
+        later(between(200, 1_500), () => sendReply(other, "no", random() < 0.5 ? "" : null));
+      });
+      later(between(200, 2_000), () => sendReply(target, `yes ${code}`, random() < 0.5 ? "" : null));
+    };
+    sandbox.on("sent", (sms) => {
+      const transactionId = sms.context?.transactionId;
+      const verification = transactionId ? byTransaction.get(transactionId) : undefined;
+      if (!transactionId || !verification) return;
+      if (sms.messageBody.includes("Did you attempt")) questionCount.set(transactionId, (questionCount.get(transactionId) ?? 0) + 1);
+      if (questions.has(transactionId)) return;
+      questions.set(transactionId, sms);
+      const previous = sms.messageId;
+      const think = () => between(200, 2_500);
+      switch (verification.scenario) {
+        case "yes":
+          later(think(), () => sendReply(verification, "YES", previous));
+          break;
+        case "no":
+          later(think(), () => sendReply(verification, "no", previous));
+          break;
+        case "stop":
+          later(think(), () => sendReply(verification, "STOP", previous));
+          break;
+        case "help-yes":
+          later(think(), () => sendReply(verification, "HELP", previous));
+          later(think() + 1_000, () => sendReply(verification, "yes please", previous));
+          break;
+        case "garbage-no":
+          later(think(), () => sendReply(verification, "maybe later 🙂", previous));
+          later(think() + 1_000, () => sendReply(verification, "No!", previous));
+          break;
+        case "code-pair":
+          onCodePair(verification);
+          break;
+        default:
+          break;
+      }
+    });
+
+    // Requests, spread over the send window; cancellations soon after (some before) their request.
+    const t0 = Date.now();
+    for (const verification of verifications) {
+      if (verification.second) continue; // sent with the first of its pair
+      const at = between(0, options.sendWindowMs);
+      later(at, () => sendRequestBody(verification.body, random() < 0.5));
+      if (verification.partner) later(at + between(300, 800), () => sendRequestBody(verification.partner!.body, random() < 0.5));
+      if (verification.scenario === "cancel") {
+        const cancellation = JSON.stringify({ type: "verification.cancelled", transactionId: verification.transactionId });
+        later(Math.max(0, at + between(-1_000, 2_000)), () => sendRequestBody(cancellation, random() < 0.5));
+      }
+    }
+
+    // --- the chaos -----------------------------------------------------------------------------
+    const timeline: string[] = [];
+    const mark = (what: string) => timeline.push(`${new Date().toISOString()} ${what}`);
+    let disrupting = false;
+    const allKilledAt: number[] = [];
+    let redisRestarts = 0;
+    let redisDownMs = 0;
+    const restartSoon = (slot: number) =>
+      later(between(200, 800), async () => {
+        mark(`worker ${slot} starting`);
+        await pool.start(slot);
+        mark(`worker ${slot} started`);
+      });
+    const killLoop = () => {
+      later(between(...options.killEveryMs), async () => {
+        if (Date.now() - t0 >= options.chaosMs) return;
+        const running = pool.running;
+        if (!disrupting && running.length === options.workers) {
+          const slot = running[Math.floor(random() * running.length)]!;
+          await pool.kill(slot);
+          mark(`worker ${slot} SIGKILLed`);
+          restartSoon(slot);
+        }
+        killLoop();
+      });
+    };
+    killLoop();
+    later(options.chaosMs * 0.4, async () => {
+      disrupting = true;
+      const down = Date.now();
+      process.kill(redis.pid, "SIGKILL");
+      await redis.stop();
+      mark("redis SIGKILLed");
+      await new Promise<void>((resolve) => later(1_000, resolve));
+      redis = await startRedisServer(redisArgs);
+      mark("redis ready");
+      redisDownMs = Date.now() - down;
+      redisRestarts += 1;
+      disrupting = false;
+      log(`redis SIGKILLed and restarted (${redisDownMs} ms down)`);
+    });
+    // Every worker at once, while the unanswered verifications' deadlines come due.
+    const killAllAt = Math.min(options.chaosMs * 0.85, options.expiresInSeconds * 1000 + options.sendWindowMs / 2);
+    later(killAllAt, async () => {
+      disrupting = true;
+      allKilledAt.push(Date.now() - t0);
+      await Promise.all(pool.running.map((slot) => pool.kill(slot)));
+      mark("every worker SIGKILLed");
+      await new Promise<void>((resolve) => later(1_000, resolve));
+      await Promise.all(slots.filter((slot) => !pool.running.includes(slot)).map((slot) => pool.start(slot)));
+      mark("every worker started");
+      disrupting = false;
+      log("every worker SIGKILLed and restarted");
+    });
+    later(options.chaosMs, () => {
+      smsProxy.enabled = false;
+      snsProxy.enabled = false;
+      mark("faults off");
+      log("chaos over: faults off, no more kills; waiting for the system to settle");
+    });
+
+    // --- the end: every verification decided and nothing left in the queues, or the deadline ------
+    const quiet = (name: string) => {
+      const messages = emulator.inspectQueue(name)?.messages;
+      return (messages?.ready.length ?? 0) + (messages?.delayed.length ?? 0) + (messages?.inflight.length ?? 0) === 0;
+    };
+    const decided = new Set<string>();
+    let counted = 0;
+    let ended: ChaosReport["ended"] = "deadline";
+    let lastLog = Date.now();
+    while (Date.now() - t0 < options.deadlineMs) {
+      for (; counted < observations.length; counted += 1) {
+        decided.add((JSON.parse(observations[counted]!.body) as { transactionId: string }).transactionId);
+      }
+      const chaosOver = Date.now() - t0 >= Math.max(options.chaosMs, options.sendWindowMs) && pool.running.length === options.workers;
+      if (chaosOver && decided.size >= expectations.size && quiet(localNames.requestsQueue) && quiet(localNames.inboundQueue)) {
+        ended = "quiescent";
+        break;
+      }
+      if (Date.now() - lastLog >= 10_000) {
+        lastLog = Date.now();
+        log(`${Math.round((Date.now() - t0) / 1000)} s: ${decided.size}/${expectations.size} decided, ${observations.length} events`);
+      }
+      await new Promise<void>((resolve) => later(500, resolve));
+    }
+    // Re-publishes still on their way.
+    await new Promise<void>((resolve) => later(2_000, resolve));
+    draining = false;
+    await Promise.all(drains);
+    const wallSeconds = (Date.now() - t0) / 1000;
+
+    const figures = judgeDecisions([...expectations.values()], observations);
+    const queuesAtEnd = Object.fromEntries(
+      Object.values(localNames)
+        .filter((name) => topology.queues.some((q) => q.name === name))
+        .map((name) => {
+          const messages = emulator.inspectQueue(name)?.messages;
+          return [name, { ready: messages?.ready.length ?? 0, inFlight: messages?.inflight.length ?? 0, delayed: messages?.delayed.length ?? 0 }];
+        }),
+    );
+    const failed = failures(figures);
+    if (pool.stats.unexpectedExits.length > 0) failed.push(`${pool.stats.unexpectedExits.length} worker(s) exited by themselves`);
+    const shownOptions: Partial<ChaosOptions> = { ...options };
+    delete shownOptions.log;
+    return {
+      options: shownOptions as Omit<ChaosOptions, "log">,
+      wallSeconds,
+      ended,
+      decisions: figures,
+      faults: {
+        timeline,
+        workerKills: pool.stats.killed,
+        allWorkersKilledAt: allKilledAt,
+        workerStarts: pool.stats.started,
+        redisRestarts,
+        redisDownMs,
+        sms: smsProxy.stats["sms:SendTextMessage"]!,
+        sns: snsProxy.stats["sns:Publish"]!,
+        duplicateRequestsSent,
+        duplicateRepliesSent,
+      },
+      sms: {
+        sent: sandbox.sent.length,
+        questionTextedMoreThanOnce: [...questionCount.values()].filter((count) => count > 1).length,
+      },
+      queuesAtEnd,
+      workers: {
+        unexpectedExits: pool.stats.unexpectedExits.length,
+        fatal: pool.stats.fatal.slice(0, 5),
+        errors: Object.fromEntries(pool.stats.errors),
+      },
+      failures: failed,
+    };
+  } finally {
+    await cleanUp();
+  }
+}

@@ -1,0 +1,86 @@
+// The chaos run (scripts/chaos) at CI size: 60 verifications on 3 service processes, with workers
+// SIGKILLed, Redis SIGKILLed and restarted, every worker killed at once, SMS and SNS calls failing
+// and duplicate deliveries. Asserts the report: exit 0, nothing lost, conflicting, split or late,
+// and that the faults really happened. CHAOS_SEED=<n> replays a run (the traffic and the fault rolls
+// follow the seed; timing does not).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ChaosReport } from "../../scripts/chaos/run-chaos.ts";
+
+const SEED = process.env.CHAOS_SEED ?? "20261126";
+const RUN_BOUND_MS = 150_000;
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the script in its own process group, so a run that overstays is stopped with everything it started. */
+function runChaosScript(args: string[]): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["scripts/chaos/main.ts", ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    }, RUN_BOUND_MS);
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("chaos run, CI size", () => {
+  it(
+    "decides every verification exactly once, EXPIRED within 5 s, while workers, Redis, SMS and SNS fail",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "fv-chaos-test-"));
+      try {
+        const reportFile = join(dir, "report.json");
+        const run = await runChaosScript(["--size", "ci", "--seed", SEED, "--json", reportFile]);
+        const output = `${run.stdout}\n${run.stderr.slice(-4_000)}`;
+        expect(run.signal, output).toBeNull();
+        const report = JSON.parse(readFileSync(reportFile, "utf8")) as ChaosReport;
+        const d = report.decisions;
+
+        // The faults happened.
+        expect(report.faults.workerKills, output).toBeGreaterThanOrEqual(5);
+        expect(report.faults.allWorkersKilledAt).toHaveLength(1);
+        expect(report.faults.redisRestarts).toBe(1);
+        expect(report.faults.sms.failedBefore).toBeGreaterThan(0);
+        expect(report.faults.sns.failedBefore).toBeGreaterThan(0);
+        expect(report.faults.sns.failedAfter).toBeGreaterThan(0);
+        expect(report.faults.duplicateRequestsSent + report.faults.duplicateRepliesSent).toBeGreaterThan(0);
+        // Every kind of decision was exercised.
+        expect(Object.keys(d.byDecision).sort(), output).toEqual(["APPROVED", "CANCELLED", "DENIED", "EXPIRED", "OPTED_OUT", "UNDELIVERABLE"]);
+
+        // Exactly one decision per verification.
+        expect(d.expected).toBe(60);
+        expect({ lost: d.lost, conflicting: d.conflicting, split: d.splitEventIds, differentBody: d.duplicateEventIdsWithDifferentBody }, output).toEqual({
+          lost: 0,
+          conflicting: 0,
+          split: 0,
+          differentBody: 0,
+        });
+        expect(d.decided).toBe(60);
+        expect(d.unexpected, output).toBe(0);
+        expect(d.lateExpired, output).toBe(0);
+        expect(report.workers.unexpectedExits, output).toBe(0);
+        expect(report.ended, output).toBe("quiescent");
+        expect(report.wallSeconds).toBeLessThan(90);
+        expect(run.code, output).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    RUN_BOUND_MS + 10_000,
+  );
+});

@@ -1,0 +1,56 @@
+// The contract: "under faults the same event (same eventId) may be published again, never a
+// different decision" and README: "subscribers may see an eventId twice". A re-publish must carry
+// the same body. The chaos run (seed 2026, full size) saw one eventId published with two bodies;
+// this pins the path: a cancellation decides while the question SMS is in flight, its publish
+// reaches SNS but is reported failed, and the re-publish carries the SMS MessageId recorded since.
+import { afterEach, describe, expect, it } from "vitest";
+import { QUEUES, TOPICS } from "../support/aws-environment.ts";
+import { startHarness, verificationRequest, type Harness } from "../support/service-harness.ts";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+describe("a re-published decision event", () => {
+  // Regression (found by the chaos run and the model test, fixed): record-sent-2.lua set `out` on a
+  // verification decided while its SMS was in flight, so a re-publish of the same eventId carried an
+  // outboundMessageId the first publish did not. `out` is now left alone once the state is DECIDED.
+  it("has the same body as the first publish of its eventId", async () => {
+    h = await startHarness({ slowSms: true });
+    const harness = h;
+    harness.smsProxy!.delayMs = 2_000;
+    // The first publish reaches SNS, but the service is told it failed (a lost response).
+    let loseNextResponse = true;
+    harness.clients.sns.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        if (loseNextResponse) {
+          loseNextResponse = false;
+          throw Object.assign(new Error("injected: response lost"), { name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 500 } });
+        }
+        return result;
+      },
+      { step: "initialize", name: "loseFirstPublishResponse" },
+    );
+
+    const request = verificationRequest();
+    const transactionId = String(request.transactionId);
+    const smsOnItsWay = new Promise<void>((resolve) => harness.smsProxy!.events.once("request", () => resolve()));
+    const requestId = await harness.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    await smsOnItsWay;
+    const cancelId = await harness.sendToQueue(QUEUES.requests, JSON.stringify({ type: "verification.cancelled", transactionId }));
+
+    await harness.waitForHandled((m) => m.messageId === requestId && m.acknowledged);
+    await harness.waitForHandled((m) => m.messageId === cancelId && m.acknowledged);
+    const bodies = harness.aws.server.spy
+      .getAllMessages()
+      .filter((m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes(`"transactionId":"${transactionId}"`))
+      .map((m) => (m as { body: string }).body);
+    expect(loseNextResponse).toBe(false);
+    expect(bodies.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(bodies.map((body) => (JSON.parse(body) as { eventId: string }).eventId)).size).toBe(1);
+    expect(new Set(bodies), bodies.join("\n")).toHaveProperty("size", 1);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * In-memory stand-ins for the outside world of the use cases: a clock the test moves, an SMS
+ * provider that records every attempt and refuses numbers it has on its own opt-out list, and a topic
+ * that records every delivered event and can be told to fail.
+ */
+import type { BackgroundTasks } from "../../src/app/background-tasks.ts";
+import type { DecisionEvent } from "../../src/domain/decision-event.ts";
+import { PermanentSmsError } from "../../src/errors.ts";
+import type { Clock, DecisionPublisher, OutboundSms, SmsKind, SmsSender } from "../../src/ports.ts";
+
+export class FakeClock implements Clock {
+  #now: number;
+
+  constructor(start: number) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+
+  set(at: number): void {
+    if (at < this.#now) throw new Error("the clock never goes back");
+    this.#now = at;
+  }
+}
+
+export interface SmsAttempt extends OutboundSms {
+  /** Position in the whole run, from 0. */
+  seq: number;
+  at: number;
+  /** sent; refused for good (PermanentSmsError); failed for now (throttled beyond the SDK's retries). */
+  result: "sent" | "refused" | "failed";
+  /** null unless sent. */
+  messageId: string | null;
+}
+
+export class FakeSms implements SmsSender {
+  readonly attempts: SmsAttempt[] = [];
+  /** Numbers the provider itself refuses (its opt-out list, or numbers that cannot take SMS). */
+  readonly refusing = new Set<string>();
+  /** The next attempt of each of these kinds fails with a transient error. */
+  readonly failNext = new Set<SmsKind>();
+  faults = 0;
+  readonly #clock: Clock;
+  #nextId = 1;
+  #duringQuestion: { transactionId: string; run: () => Promise<void> } | null = null;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Runs `run` while the question SMS of `transactionId` is on its way (after the call, before it lands). */
+  interleave(transactionId: string, run: () => Promise<void>): void {
+    this.#duringQuestion = { transactionId, run };
+  }
+
+  clearInterleave(): void {
+    this.#duringQuestion = null;
+  }
+
+  async send(sms: OutboundSms): Promise<string> {
+    const attempt: SmsAttempt = { ...sms, seq: this.attempts.length, at: this.#clock.now(), result: "failed", messageId: null };
+    this.attempts.push(attempt);
+    const during = this.#duringQuestion;
+    if (during && sms.kind === "question" && sms.transactionId === during.transactionId) {
+      this.#duringQuestion = null;
+      await during.run();
+    }
+    if (this.failNext.delete(sms.kind)) {
+      this.faults += 1;
+      throw new Error(`injected fault: ${sms.kind} SMS throttled`);
+    }
+    if (this.refusing.has(sms.destinationPhoneNumber)) {
+      attempt.result = "refused";
+      throw new PermanentSmsError("destination opted out (fake provider)");
+    }
+    attempt.result = "sent";
+    attempt.messageId = `sms-${this.#nextId++}`;
+    return attempt.messageId;
+  }
+}
+
+/** "before": the topic is down; "after": the topic took the event but the answer was lost. */
+export type PublishFault = "before" | "after";
+
+export class FakePublisher implements DecisionPublisher {
+  readonly delivered: DecisionEvent[] = [];
+  failNext: PublishFault | null = null;
+  faults = 0;
+  /** Runs while the next publish is on its way (a slow topic), before it lands. */
+  during: (() => Promise<void>) | null = null;
+
+  async publish(event: DecisionEvent): Promise<void> {
+    await Promise.resolve();
+    const during = this.during;
+    this.during = null;
+    if (during) await during();
+    const fault = this.failNext;
+    this.failNext = null;
+    if (fault === "before") {
+      this.faults += 1;
+      throw new Error("injected fault: topic unavailable");
+    }
+    this.delivered.push(structuredClone(event));
+    if (fault === "after") {
+      this.faults += 1;
+      throw new Error("injected fault: publish acknowledgement lost");
+    }
+  }
+}
+
+/** Background work, run at once and awaited by the test at the end of each step (deterministic). */
+export class FakeBackground implements BackgroundTasks {
+  readonly errors: unknown[] = [];
+  #running: Array<Promise<void>> = [];
+
+  run(_name: string, task: () => Promise<void>): void {
+    this.#running.push(task().catch((error: unknown) => void this.errors.push(error)));
+  }
+
+  async drain(): Promise<void> {
+    while (this.#running.length > 0) {
+      const batch = this.#running;
+      this.#running = [];
+      await Promise.all(batch);
+    }
+  }
+
+  get size(): number {
+    return this.#running.length;
+  }
+}

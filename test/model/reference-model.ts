@@ -1,0 +1,433 @@
+/**
+ * A reference model of the verification state machine, written from the contract
+ * (/work/shared/CONTRACT.md: "Verification request", "Inbound SMS", "Decision event"), as plain objects:
+ * no Redis, no scripts, no use cases. Each method applies one delivered message (or one expiry sweep)
+ * and says what must come out of it: the SMS texts, the decisions and the confirmations owed.
+ *
+ * What the model learns from the system instead of predicting (and then checks for consistency):
+ * the reference codes (3 random digits, unique among the phone's open verifications) and the SMS
+ * MessageIds (the fake provider's), because the contract leaves both to the implementation.
+ *
+ * The outside world it knows about: the SMS provider's own opt-out list (kept by the STOP/START
+ * keywords it sees first, or set by the test), under which it refuses texts for good; SMS attempts
+ * that fail for now (throttling beyond the SDK's retries), which leave a question SENDING until a
+ * redelivery at least 30 s later texts again; deliveries that land while a question is on its way.
+ * Publishing faults and who settles a decision after them are not predicted step by step: the harness
+ * checks their safety (same event, at most one confirmation, nothing to an opted-out number) and,
+ * after a final drain, their liveness (every decision published, every confirmation sent).
+ *
+ * Not modelled: forgetting by TTL (an early cancellation after 24 h, records after a day), because
+ * Redis expires keys on its own real clock, not on the test's clock.
+ *
+ * Interpretations the contract leaves open, chosen as the implementation does:
+ * - an opt-out decides every open verification of the phone; the one the reply's
+ *   previousPublishedMessageId names is correlatedBy previousPublishedMessageId, the others phoneNumber;
+ * - the ask-for-code text names several verifications, so a reply to it correlates by code or phone;
+ * - a request for an opted-out phone whose cancellation came first is decided OPTED_OUT (opt-out first);
+ * - decisions taken at once (no SMS ever sent) and UNDELIVERABLE never get the "already handled" text;
+ * - a reply with nothing open goes to the phone's latest recent decision (ties: greatest transactionId),
+ *   which gets the "already handled" text once; HELP there gets the help text.
+ */
+import type { CorrelatedBy, Decision } from "../../src/domain/verification.ts";
+import type { ReplyIntent } from "../../src/domain/reply.ts";
+import type { SmsKind } from "../../src/ports.ts";
+
+export const DAY_MS = 86_400_000;
+
+export interface ModelOptions {
+  /**
+   * Contract: EXPIRED is "no decisive reply in time". When true, a YES/NO received after the deadline
+   * decides nothing: the verification is EXPIRED at once and the reply gets the "already handled" text.
+   */
+  replyWindowEnforced: boolean;
+  /**
+   * Contract rule 1: a reply's previousPublishedMessageId names "any SMS the service sent about that
+   * verification", the confirmation SMS included.
+   */
+  confirmationCorrelates: boolean;
+  /**
+   * Contract: "under faults the same event (same eventId) may be published again" — the same event,
+   * so every field of a re-publish equals the first publish.
+   */
+  republishIdentical: boolean;
+  /**
+   * Contract: "Nothing is ever sent to a number after it opted out", a confirmation still owed when the
+   * cardholder opts out included.
+   */
+  confirmationHonoursOptOut: boolean;
+  /**
+   * A text a reply owes (help, re-prompt, already handled, the list, the opt-in confirmation) is not
+   * lost when sending it fails for now: the reply's redelivery sends it (at least once).
+   */
+  textsSurviveFailures: boolean;
+  /**
+   * Contract: "After APPROVED or DENIED the cardholder gets one confirmation SMS": one, even when two
+   * workers settle the same decision at once (a redelivery and the sweep).
+   */
+  oneConfirmation: boolean;
+}
+
+export const CONTRACT: ModelOptions = {
+  replyWindowEnforced: true,
+  confirmationCorrelates: true,
+  republishIdentical: true,
+  confirmationHonoursOptOut: true,
+  textsSurviveFailures: true,
+  oneConfirmation: true,
+};
+
+/** A verification still SENDING this long after it was recorded is texted again by a redelivery. */
+export const SEND_LEASE_MS = 30_000;
+
+export interface ReplyFacts {
+  inboundMessageId: string;
+  answer: "YES" | "NO" | "STOP";
+  correlatedBy: CorrelatedBy;
+  receivedAt: number;
+}
+
+export interface ModelDecision {
+  decision: Decision;
+  decidedAt: number;
+  reply: ReplyFacts | null;
+  /** The question's MessageId when it was recorded before the decision, else null. */
+  outboundMessageId: string | null;
+}
+
+export interface ModelVerification {
+  txn: string;
+  phone: string;
+  requestedAt: number;
+  deadline: number;
+  metadata: Record<string, string> | undefined;
+  /** Learned from the system right after creation; null for verifications decided at once. */
+  code: string | null;
+  /** The question's MessageId, learned when the SMS was accepted. */
+  outbound: string | null;
+  reprompts: number;
+  lateSent: boolean;
+  /** Counts as a recent decision for a late reply (decided after something was sent). */
+  recent: boolean;
+  /** Decided while its question SMS was on its way (before its MessageId was recorded). */
+  decidedInFlight: boolean;
+  /** Recorded, question not accepted yet (its sending failed for now). */
+  sending: boolean;
+  decision: ModelDecision | null;
+}
+
+interface Claim {
+  /** null: a cancellation is remembered and no request came yet. */
+  phone: string | null;
+  cancelledEarly: boolean;
+}
+
+export interface ExpectedSms {
+  kind: SmsKind;
+  phone: string;
+  /** The verification it is about; null where the contract does not say which (the list, opt-in). */
+  txn: string | null;
+  refused: boolean;
+  /** The attempt fails for now (an injected throttling fault). */
+  failed: boolean;
+  /** question: the code must be shown (true), must not be (false), or either (undefined: a resend). */
+  showCode?: boolean | undefined;
+  /** choose: the verifications it must list. */
+  lists?: string[];
+}
+
+export interface Step {
+  sms: ExpectedSms[];
+  /** Verifications decided by this message, in order. */
+  decided: string[];
+  /** Verifications created by this message (their code is learned afterwards). */
+  created: Array<{ txn: string; codesInUse: string[] }>;
+}
+
+export interface RequestInput {
+  txn: string;
+  phone: string;
+  ttlSeconds: number;
+  metadata: Record<string, string> | undefined;
+}
+
+export interface ReplyInput {
+  phone: string;
+  intent: ReplyIntent;
+  /** The 3-digit code next to the answer word, as the contract reads it. */
+  code: string | null;
+  previousPublishedMessageId: string | null;
+  inboundMessageId: string;
+  receivedAt: number;
+  /** destinationNumber is the service's origination number. */
+  toService: boolean;
+  /** Its first delivery: the provider acts on its keyword then, not on an SQS redelivery. */
+  first: boolean;
+}
+
+const emptyStep = (): Step => ({ sms: [], decided: [], created: [] });
+
+export class ReferenceModel {
+  readonly options: ModelOptions;
+  readonly claims = new Map<string, Claim>();
+  readonly verifications = new Map<string, ModelVerification>();
+  /** The service's own opt-out list. */
+  readonly optedOut = new Set<string>();
+  /** Numbers the SMS provider refuses (its own opt-out list, kept by the STOP/START keywords it sees). */
+  readonly providerRefuses = new Set<string>();
+  /** SMS kinds whose next attempt fails for now (mirrors the fake provider). */
+  readonly failNextSms = new Set<SmsKind>();
+  readonly #handled = new Map<string, Set<string>>();
+  /** Texts a handled reply still owes, by phone and inboundMessageId (their sending failed). */
+  readonly #owedTexts = new Map<string, ExpectedSms[]>();
+  /** MessageId of an SMS about one verification → that verification (per phone, as Pinpoint names it). */
+  readonly #messages = new Map<string, { phone: string; txn: string }>();
+
+  constructor(options: ModelOptions) {
+    this.options = options;
+  }
+
+  open(phone: string): ModelVerification[] {
+    return [...this.verifications.values()].filter((v) => v.phone === phone && v.decision === null);
+  }
+
+  /** A SMS about `txn` was accepted with this MessageId. */
+  learnMessage(kind: SmsKind, messageId: string, phone: string, txn: string): void {
+    const indexed =
+      kind === "question" ||
+      kind === "help" ||
+      kind === "reprompt" ||
+      kind === "late" ||
+      (kind === "confirmation" && this.options.confirmationCorrelates);
+    if (indexed) this.#messages.set(messageId, { phone, txn });
+    const v = this.verifications.get(txn);
+    // A decision is frozen with what was known when it was taken: a question that reaches the
+    // cardholder after a cancellation does not change the recorded (and published) outboundMessageId.
+    const frozen = v?.decision !== null && this.options.republishIdentical;
+    if (kind === "question" && v && v.outbound === null && !frozen) v.outbound = messageId;
+  }
+
+  learnCode(txn: string, code: string | null): void {
+    const v = this.verifications.get(txn);
+    if (v) v.code = code;
+  }
+
+  request(input: RequestInput, now: number, during: ((model: this) => Step) | null): Step {
+    const step = emptyStep();
+    let claim = this.claims.get(input.txn);
+    if (!claim) {
+      claim = { phone: input.phone, cancelledEarly: false };
+      this.claims.set(input.txn, claim);
+    } else if (claim.phone === null) {
+      claim.phone = input.phone;
+      claim.cancelledEarly = true;
+    } else if (claim.phone !== input.phone) {
+      return step; // the transactionId belongs to another phone's verification: nothing happens
+    }
+    const existing = this.verifications.get(input.txn);
+    if (existing) {
+      // A duplicate: no second SMS, no second decision; but a question whose sending failed is sent
+      // again once the first attempt cannot still be under way.
+      if (existing.sending && existing.decision === null && now - existing.requestedAt >= SEND_LEASE_MS) {
+        this.#question(existing, step, undefined, now, during);
+      }
+      return step;
+    }
+
+    const othersOpen = this.open(input.phone);
+    const v: ModelVerification = {
+      txn: input.txn,
+      phone: input.phone,
+      requestedAt: now,
+      deadline: now + input.ttlSeconds * 1000,
+      metadata: input.metadata,
+      code: null,
+      outbound: null,
+      reprompts: 0,
+      lateSent: false,
+      recent: false,
+      decidedInFlight: false,
+      sending: true,
+      decision: null,
+    };
+    this.verifications.set(input.txn, v);
+    if (this.optedOut.has(input.phone)) {
+      this.#decide(v, "OPTED_OUT", now, null, step, false);
+      return step;
+    }
+    if (claim.cancelledEarly) {
+      this.#decide(v, "CANCELLED", now, null, step, false);
+      return step;
+    }
+    step.created.push({ txn: v.txn, codesInUse: othersOpen.map((o) => o.code ?? "") });
+    this.#question(v, step, othersOpen.length > 0, now, during);
+    return step;
+  }
+
+  #question(v: ModelVerification, step: Step, showCode: boolean | undefined, now: number, during: ((model: this) => Step) | null): void {
+    const question: ExpectedSms = { kind: "question", phone: v.phone, txn: v.txn, refused: false, failed: false, showCode };
+    step.sms.push(question);
+    if (during) merge(step, during(this));
+    v.decidedInFlight = v.decision !== null;
+    question.failed = this.failNextSms.delete("question");
+    question.refused = !question.failed && this.providerRefuses.has(v.phone);
+    if (question.failed) return; // stays SENDING: a redelivery texts again
+    v.sending = false;
+    if (question.refused && v.decision === null) this.#decide(v, "UNDELIVERABLE", now, null, step, false);
+  }
+
+  cancel(txn: string, now: number): Step {
+    const step = emptyStep();
+    const claim = this.claims.get(txn);
+    if (!claim) {
+      this.claims.set(txn, { phone: null, cancelledEarly: true });
+      return step;
+    }
+    const v = this.verifications.get(txn);
+    if (v && v.decision === null) this.#decide(v, "CANCELLED", now, null, step, true);
+    return step;
+  }
+
+  sweep(now: number): Step {
+    const step = emptyStep();
+    for (const v of this.verifications.values()) {
+      if (v.decision === null && v.deadline <= now) this.#decide(v, "EXPIRED", now, null, step, true);
+    }
+    return step;
+  }
+
+  reply(input: ReplyInput, now: number): Step {
+    const step = emptyStep();
+    if (!input.toService) return step;
+    const { phone } = input;
+    // The provider acts on the keywords itself, once, before the service sees the message.
+    if (input.first && input.intent === "STOP") this.providerRefuses.add(phone);
+    if (input.first && input.intent === "START") this.providerRefuses.delete(phone);
+
+    const handled = this.#handled.get(phone) ?? new Set<string>();
+    this.#handled.set(phone, handled);
+    const owedKey = `${phone} ${input.inboundMessageId}`;
+    const text = (kind: SmsKind, txn: string | null, extra: Partial<ExpectedSms> = {}) => {
+      const failed = this.failNextSms.delete(kind);
+      const sms: ExpectedSms = { kind, phone, txn, refused: !failed && this.providerRefuses.has(phone), failed, ...extra };
+      step.sms.push(sms);
+      if (failed && this.options.textsSurviveFailures) this.#owedTexts.set(owedKey, [...(this.#owedTexts.get(owedKey) ?? []), sms]);
+    };
+    if (handled.has(input.inboundMessageId)) {
+      // Already handled: decides nothing, but sends what its first handling owes and could not send.
+      const owed = this.optedOut.has(phone) ? [] : (this.#owedTexts.get(owedKey) ?? []);
+      this.#owedTexts.delete(owedKey);
+      for (const sms of owed) text(sms.kind, sms.txn, sms.lists ? { lists: sms.lists } : {});
+      return step;
+    }
+    handled.add(input.inboundMessageId);
+
+    if (input.intent === "START") {
+      if (this.optedOut.delete(phone)) text("opt_in", null);
+      return step;
+    }
+
+    const referenced = this.#referenced(input);
+    const facts = (answer: ReplyFacts["answer"], correlatedBy: CorrelatedBy): ReplyFacts => ({
+      inboundMessageId: input.inboundMessageId,
+      answer,
+      correlatedBy,
+      receivedAt: input.receivedAt,
+    });
+
+    if (input.intent === "STOP") {
+      this.optedOut.add(phone);
+      for (const v of this.open(phone)) {
+        const by = v.txn === referenced?.txn ? "previousPublishedMessageId" : "phoneNumber";
+        this.#decide(v, "OPTED_OUT", now, facts("STOP", by), step, true);
+      }
+      return step;
+    }
+    if (this.optedOut.has(phone)) return step; // nothing is ever sent to an opted-out number
+
+    const open = this.open(phone);
+    let target: ModelVerification | undefined;
+    let by: CorrelatedBy = "phoneNumber";
+    if (referenced) {
+      target = referenced;
+      by = "previousPublishedMessageId";
+    } else if (input.code !== null && open.some((v) => v.code === input.code)) {
+      target = open.find((v) => v.code === input.code);
+      by = "referenceCode";
+    } else if (open.length === 1) {
+      target = open[0];
+    } else if (open.length > 1) {
+      text("choose", null, { lists: open.map((v) => v.txn) });
+      return step;
+    } else {
+      target = this.#latestRecent(phone, now);
+    }
+    if (!target) return step; // nothing open, nothing recent: no SMS
+
+    if (input.intent === "HELP") {
+      text("help", target.txn);
+      return step;
+    }
+    if (target.decision !== null) {
+      this.#late(target, now, text);
+      return step;
+    }
+    if (input.intent === "APPROVE" || input.intent === "DENY") {
+      if (this.options.replyWindowEnforced && input.receivedAt > target.deadline) {
+        this.#decide(target, "EXPIRED", now, null, step, true);
+        this.#late(target, now, text);
+        return step;
+      }
+      const answer = input.intent === "APPROVE" ? "YES" : "NO";
+      this.#decide(target, input.intent === "APPROVE" ? "APPROVED" : "DENIED", now, facts(answer, by), step, true);
+      return step;
+    }
+    if (target.reprompts < 2) {
+      target.reprompts += 1;
+      text("reprompt", target.txn);
+    }
+    return step;
+  }
+
+  #late(target: ModelVerification, now: number, text: (kind: SmsKind, txn: string) => void): void {
+    const decidedAt = target.decision?.decidedAt ?? now;
+    if (!target.lateSent && now - decidedAt <= DAY_MS) {
+      target.lateSent = true;
+      text("late", target.txn);
+    }
+  }
+
+  #referenced(input: ReplyInput): ModelVerification | undefined {
+    if (!input.previousPublishedMessageId) return undefined;
+    const message = this.#messages.get(input.previousPublishedMessageId);
+    if (!message || message.phone !== input.phone) return undefined;
+    return this.verifications.get(message.txn);
+  }
+
+  #latestRecent(phone: string, now: number): ModelVerification | undefined {
+    let latest: ModelVerification | undefined;
+    for (const v of this.verifications.values()) {
+      if (v.phone !== phone || !v.recent || v.decision === null || now - v.decision.decidedAt > DAY_MS) continue;
+      const l = latest?.decision;
+      if (!latest || !l || v.decision.decidedAt > l.decidedAt || (v.decision.decidedAt === l.decidedAt && v.txn > latest.txn)) {
+        latest = v;
+      }
+    }
+    return latest;
+  }
+
+  #decide(v: ModelVerification, decision: Decision, now: number, reply: ReplyFacts | null, step: Step, recent: boolean): void {
+    if (v.decision !== null) throw new Error(`model: ${v.txn} decided twice`);
+    v.decision = { decision, decidedAt: now, reply, outboundMessageId: v.outbound };
+    v.recent = recent;
+    step.decided.push(v.txn);
+  }
+}
+
+export function merge(into: Step, from: Step): void {
+  into.sms.push(...from.sms);
+  into.decided.push(...from.decided);
+  into.created.push(...from.created);
+}
+
+/** Decisions after which the cardholder is owed one confirmation SMS. */
+export const confirms = (decision: Decision): boolean => decision === "APPROVED" || decision === "DENIED";

@@ -1,0 +1,535 @@
+/**
+ * One run of the model-based test: the real use cases (src/app) over the real Redis scripts
+ * (RedisVerificationStore, its own namespace), with fake SMS provider, topic and clock, next to the
+ * reference model. Every delivered message is applied to both, then compared:
+ * - the SMS texts (kind, number, verification, refused or not; the code shown; the list's codes);
+ * - the decision events (every field; one eventId per transactionId, on every re-publish);
+ * - the state Redis holds for every transactionId (state, decision, reply, codes, counters): a decided
+ *   verification never changes, and nothing stays SENDING;
+ * - nothing is sent to a number the service knows opted out.
+ * Faults (the topic failing) may make a message fail: it is then redelivered like SQS would, and a
+ * final drain (clock past every deadline, expiry sweeps) must publish every decision and send every
+ * confirmation still owed.
+ */
+import { Writable } from "node:stream";
+import type { Redis } from "ioredis";
+import { expect } from "vitest";
+import { RedisVerificationStore } from "../../src/adapters/redis/redis-verification-store.ts";
+import { cancelVerification } from "../../src/app/cancel-verification.ts";
+import type { AppContext } from "../../src/app/context.ts";
+import { EXPIRY_LEASE_MS, expireDue } from "../../src/app/expire-due.ts";
+import { handleReply } from "../../src/app/handle-reply.ts";
+import { requestVerification } from "../../src/app/request-verification.ts";
+import type { DecisionEvent } from "../../src/domain/decision-event.ts";
+import type { InboundSms, VerificationRequest } from "../../src/domain/messages.ts";
+import { inboundSmsSchema, verificationRequestSchema } from "../../src/domain/messages.ts";
+import type { ReplyIntent } from "../../src/domain/reply.ts";
+import type { SmsKind } from "../../src/ports.ts";
+import { CONFIRMATION_LEASE_MS, PUBLISH_LEASE_MS } from "../../src/domain/verification.ts";
+import { TransientError } from "../../src/errors.ts";
+import { createLogger } from "../../src/logger.ts";
+import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault } from "./fakes.ts";
+import { confirms, merge, ReferenceModel, type ModelOptions, type ModelVerification, type Step } from "./reference-model.ts";
+
+export const PHONES = ["+14255550101", "+14255550102", "+447700900123"] as const;
+export const ORIGINATION = "+18005550100";
+export const OTHER_NUMBER = "+18005550199";
+export const START_TIME = Date.UTC(2026, 10, 26, 22, 0, 0);
+
+export type Delivery =
+  | { kind: "request"; request: VerificationRequest }
+  | { kind: "cancel"; txn: string }
+  | { kind: "reply"; sms: InboundSms; receivedAt: number; intent: ReplyIntent; code: string | null };
+
+export class ModelMismatch extends Error {
+  override readonly name = "ModelMismatch";
+}
+
+/** Deterministic [0, 1) numbers for the store's reference codes, so a seed replays a run exactly. */
+function lcg(seed: number): () => number {
+  let state = (seed >>> 0) || 1;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const maskedPhone = (phone: string): string => `${phone.slice(0, 2)}${"*".repeat(phone.length - 6)}${phone.slice(-4)}`;
+
+export class World {
+  readonly model: ReferenceModel;
+  readonly clock = new FakeClock(START_TIME);
+  readonly sms: FakeSms;
+  readonly publisher = new FakePublisher();
+  readonly background = new FakeBackground();
+  readonly store: RedisVerificationStore;
+  readonly ctx: AppContext;
+  /** Every message delivered so far, for redelivery. */
+  readonly deliveries: Delivery[] = [];
+  /** Inbound ids each phone used, for replies that reuse one. */
+  readonly inboundIds = new Map<string, string[]>();
+  /** What happened, step by step, for the failure report. */
+  readonly trace: string[] = [];
+  readonly #logLines: string[] = [];
+  #nextInbound = 1;
+  /** The step being run, which interleaved deliveries add their expectations to. */
+  #current: Step | null = null;
+  #interleaved = false;
+  readonly #nestedErrors: unknown[] = [];
+  #nextId = 1;
+  readonly #eventIds = new Map<string, string>();
+  readonly #storedEventIds = new Map<string, string>();
+  readonly #deliveredCount = new Map<string, number>();
+  readonly #firstEvents = new Map<string, DecisionEvent>();
+  readonly #confirmations = new Map<string, number>();
+  /** Decided but not yet published, or owing the confirmation, as Redis says after the last step. */
+  #owed = new Set<string>();
+  /** Owed confirmations of verifications whose phone opted out meanwhile: they must never be sent. */
+  readonly #confirmationForfeited = new Set<string>();
+
+  constructor(client: Redis, namespace: string, seed: number, options: ModelOptions) {
+    this.model = new ReferenceModel(options);
+    this.sms = new FakeSms(this.clock);
+    this.store = new RedisVerificationStore(client, { namespace, random: lcg(seed) });
+    const lines = this.#logLines;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    this.ctx = {
+      store: this.store,
+      sms: this.sms,
+      publisher: this.publisher,
+      clock: this.clock,
+      log: createLogger("error", sink),
+      settings: { brandName: "Your bank", verificationTtlSeconds: 600, originationNumber: ORIGINATION },
+      background: this.background,
+      newId: () => `id-${this.#nextId++}`,
+    };
+  }
+
+  nextInboundId(phone: string): string {
+    const id = `in-${this.#nextInbound++}`;
+    this.inboundIds.set(phone, [...(this.inboundIds.get(phone) ?? []), id]);
+    return id;
+  }
+
+  async deliver(delivery: Delivery, during: Delivery | null = null): Promise<void> {
+    this.deliveries.push(delivery);
+    const label = describe(delivery) + (during ? ` [while its SMS is on its way: ${describe(during)}]` : "");
+    const nestedErrors: unknown[] = [];
+    await this.#step(
+      label,
+      () => this.#apply(delivery, during, true),
+      async () => {
+        if (during && delivery.kind === "request") {
+          this.sms.interleave(delivery.request.transactionId, async () => {
+            this.deliveries.push(during);
+            await this.#exec(during, true).catch((error: unknown) => nestedErrors.push(error));
+          });
+        }
+        try {
+          await this.#exec(delivery, true);
+        } finally {
+          this.sms.clearInterleave();
+        }
+      },
+      nestedErrors,
+    );
+  }
+
+  async redeliver(pick: number): Promise<void> {
+    const delivery = this.deliveries[pick % Math.max(1, this.deliveries.length)];
+    if (!delivery) return;
+    await this.#step(`again: ${describe(delivery)}`, () => this.#apply(delivery, null, false), () => this.#exec(delivery, false));
+  }
+
+  async sweep(label = "expiry sweep"): Promise<void> {
+    await this.#step(
+      `${label} at +${(this.clock.now() - START_TIME) / 1000}s`,
+      () => this.model.sweep(this.clock.now()),
+      () => expireDue(this.ctx),
+    );
+  }
+
+  /** The next SMS of this kind fails for now (throttled beyond the SDK's retries). */
+  failNextSms(kind: SmsKind): void {
+    this.trace.push(`the next ${kind} SMS fails for now`);
+    this.model.failNextSms.add(kind);
+    this.sms.failNext.add(kind);
+  }
+
+  /**
+   * While the next decision event is being published (a slow topic), an earlier message is delivered
+   * again (pick) or the expiry sweep runs (null): the owner's leases must keep that work single.
+   */
+  interleavePublish(pick: number | null): void {
+    const delivery = pick === null ? null : this.deliveries[pick % Math.max(1, this.deliveries.length)];
+    if (pick !== null && !delivery) return;
+    this.trace.push(`while the next event is published: ${delivery ? `again: ${describe(delivery)}` : "expiry sweep"}`);
+    this.publisher.during = async () => {
+      const step = this.#current;
+      this.#interleaved = true;
+      if (!step) throw new Error("harness: a publish outside a step");
+      this.trace.push(`  (meanwhile) ${delivery ? `again: ${describe(delivery)}` : "expiry sweep"}`);
+      merge(step, delivery ? this.#apply(delivery, null, false) : this.model.sweep(this.clock.now()));
+      await (delivery ? this.#exec(delivery, false) : expireDue(this.ctx)).catch((error: unknown) => this.#nestedErrors.push(error));
+    };
+  }
+
+  failNextPublish(fault: PublishFault): void {
+    this.trace.push(`the next publish fails (${fault})`);
+    this.publisher.failNext = fault;
+  }
+
+  providerRefuses(phone: string): void {
+    this.trace.push(`the SMS provider refuses ${phone}`);
+    this.model.providerRefuses.add(phone);
+    this.sms.refusing.add(phone);
+  }
+
+  advance(ms: number): void {
+    this.clock.advance(ms);
+    this.trace.push(`clock +${ms / 1000}s`);
+  }
+
+  /** Past every deadline and every lease: every decision published, every confirmation sent. */
+  async drain(): Promise<void> {
+    this.publisher.failNext = null;
+    this.publisher.during = null;
+    this.sms.failNext.clear();
+    this.model.failNextSms.clear();
+    const deadlines = [...this.model.verifications.values()].map((v) => v.deadline);
+    const leases = PUBLISH_LEASE_MS + CONFIRMATION_LEASE_MS + EXPIRY_LEASE_MS;
+    this.clock.set(Math.max(this.clock.now(), ...deadlines) + leases + 1_000);
+    await this.sweep("drain: sweep past every deadline");
+    this.clock.advance(EXPIRY_LEASE_MS + 1);
+    await this.sweep("drain: sweep again");
+    for (const v of this.model.verifications.values()) {
+      const where = `after the drain, ${v.txn}`;
+      this.#expect(v.decision !== null, `${where} is decided`);
+      this.#expect(!this.#owed.has(v.txn), `${where} is published and owes no confirmation`);
+      this.#expect(this.#eventIds.has(v.txn), `${where} had its decision event published`);
+      if (v.decision && confirms(v.decision.decision)) {
+        const sent = this.#confirmations.get(v.txn) ?? 0;
+        const forfeited = this.#confirmationForfeited.has(v.txn);
+        const expected = forfeited ? 0 : 1;
+        const tolerated =
+          (forfeited && !this.model.options.confirmationHonoursOptOut && sent === 1) ||
+          (!forfeited && !this.model.options.oneConfirmation && sent > 1);
+        this.#expect(sent === expected || tolerated, `${where} got ${sent} confirmation SMS, expected ${expected}`);
+      }
+    }
+  }
+
+  // ---- one step: model, real, compare ----------------------------------------------------------
+
+  /** `first`: the message's first delivery (an SQS redelivery is not). */
+  #apply(delivery: Delivery, during: Delivery | null, first: boolean): Step {
+    const now = this.clock.now();
+    switch (delivery.kind) {
+      case "request": {
+        const r = delivery.request;
+        return this.model.request(
+          { txn: r.transactionId, phone: r.phoneNumber, ttlSeconds: r.expiresInSeconds ?? 600, metadata: r.metadata },
+          now,
+          during ? () => this.#apply(during, null, first) : null,
+        );
+      }
+      case "cancel":
+        return this.model.cancel(delivery.txn, now);
+      case "reply":
+        return this.model.reply(
+          {
+            phone: delivery.sms.originationNumber,
+            intent: delivery.intent,
+            code: delivery.code,
+            previousPublishedMessageId: delivery.sms.previousPublishedMessageId || null,
+            inboundMessageId: delivery.sms.inboundMessageId,
+            receivedAt: delivery.receivedAt,
+            toService: delivery.sms.destinationNumber === ORIGINATION,
+            first,
+          },
+          now,
+        );
+    }
+  }
+
+  async #exec(delivery: Delivery, first: boolean): Promise<unknown> {
+    switch (delivery.kind) {
+      case "request":
+        return requestVerification(this.ctx, verificationRequestSchema.parse(delivery.request));
+      case "cancel":
+        return cancelVerification(this.ctx, { type: "verification.cancelled", transactionId: delivery.txn });
+      case "reply": {
+        const sms = inboundSmsSchema.parse(delivery.sms);
+        // The provider acts on opt-out keywords itself, once, before the service sees the message.
+        if (first && sms.destinationNumber === ORIGINATION) {
+          if (delivery.intent === "STOP") this.sms.refusing.add(sms.originationNumber);
+          if (delivery.intent === "START") this.sms.refusing.delete(sms.originationNumber);
+        }
+        return handleReply(this.ctx, sms, delivery.receivedAt);
+      }
+    }
+  }
+
+  async #step(label: string, apply: () => Step, exec: () => Promise<unknown>, nestedErrors: unknown[] = []): Promise<void> {
+    this.trace.push(label);
+    const owedBefore = new Set(this.#owed);
+    const optedOutBefore = new Set(this.model.optedOut);
+    const smsFrom = this.sms.attempts.length;
+    const eventsFrom = this.publisher.delivered.length;
+    const faultsFrom = this.publisher.faults + this.sms.faults;
+    const logsFrom = this.#logLines.length;
+    const backgroundErrorsFrom = this.background.errors.length;
+
+    const expected = apply();
+    this.#current = expected;
+    this.#nestedErrors.length = 0;
+    const errors: unknown[] = [];
+    try {
+      await exec();
+    } catch (error) {
+      errors.push(error);
+    }
+    this.#current = null;
+    errors.push(...this.#nestedErrors);
+    // Work the handlers left to the background (the confirmation SMS) finishes within the step.
+    await this.background.drain();
+    errors.push(...nestedErrors, ...this.background.errors.slice(backgroundErrorsFrom));
+    const faulted = this.publisher.faults + this.sms.faults > faultsFrom;
+    const sendingBefore = [...this.model.verifications.values()].some((v) => v.sending && v.decision === null);
+    for (const error of errors) {
+      // A failed publish or SMS fails the message (SQS redelivers it); a duplicate that finds the
+      // decision still being settled by its owner, or the question still being sent, is retried
+      // later. Nothing else may fail.
+      const retryLater = error instanceof TransientError && (owedBefore.size > 0 || sendingBefore || this.#interleaved);
+      this.#expect(faulted || retryLater, `${label}: unexpected error ${String(error)}`);
+    }
+    this.#interleaved = false;
+    const logged = this.#logLines.slice(logsFrom);
+    this.#expect(faulted || logged.length === 0, `${label}: unexpected error logged: ${logged.join("")}`);
+
+    await this.#learnCodes(expected);
+    this.#checkSms(label, expected, smsFrom, faulted, owedBefore, optedOutBefore);
+    this.#checkEvents(label, expected, eventsFrom, faulted, owedBefore);
+    await this.#checkStore(label);
+  }
+
+  async #learnCodes(step: Step): Promise<void> {
+    for (const { txn, codesInUse } of step.created) {
+      const stored = await this.store.get(txn);
+      const code = stored?.referenceCode ?? null;
+      this.#expect(code !== null && /^[0-9]{3}$/.test(code), `${txn} got a 3-digit reference code (got ${code})`);
+      this.#expect(!codesInUse.includes(code ?? ""), `${txn}'s code ${code} is not used by another open verification of the phone`);
+      this.model.learnCode(txn, code);
+    }
+  }
+
+  #checkSms(label: string, step: Step, from: number, faulted: boolean, owedBefore: Set<string>, optedOutBefore: Set<string>): void {
+    const sent = this.sms.attempts.slice(from);
+    const honoured = this.model.options.confirmationHonoursOptOut;
+    for (const sms of sent) {
+      const phone = sms.destinationPhoneNumber;
+      if (sms.kind === "confirmation" && !honoured) continue;
+      this.#expect(
+        !(optedOutBefore.has(phone) && this.model.optedOut.has(phone)),
+        `${label}: ${sms.kind} SMS sent to ${phone}, which opted out`,
+      );
+    }
+
+    const key = (kind: string, phone: string, txn: string | null, result: string) =>
+      `${kind} to ${phone} about ${txn ?? "*"}${result === "sent" ? "" : ` (${result})`}`;
+    const generic = (kind: string) => kind === "choose" || kind === "opt_in";
+    const texts = sent.filter((s) => s.kind !== "confirmation");
+    const actualKeys = texts.map((s) => key(s.kind, s.destinationPhoneNumber, generic(s.kind) ? null : s.transactionId, s.result));
+    const expectedKeys = step.sms.map((s) => key(s.kind, s.phone, s.txn, s.failed ? "failed" : s.refused ? "refused" : "sent"));
+    this.#expectEqual([...actualKeys].sort(), [...expectedKeys].sort(), `${label}: SMS texts`);
+
+    for (const s of texts) {
+      const v = this.model.verifications.get(s.transactionId);
+      if (s.kind === "question" && v) {
+        const expectation = step.sms.find((e) => e.kind === "question" && e.txn === s.transactionId);
+        const shows = new RegExp(`\\b(YES|SI|OUI|JA) ${v.code ?? "???"}\\b`).test(s.body);
+        const showCode = expectation?.showCode;
+        this.#expect(showCode === undefined || shows === showCode, `${label}: the question ${shows ? "shows" : "hides"} the code of ${v.txn}`);
+      }
+      if (s.kind === "choose") {
+        const listed = step.sms.find((e) => e.kind === "choose")?.lists ?? [];
+        for (const txn of listed) {
+          const code = this.model.verifications.get(txn)?.code ?? "???";
+          this.#expect(s.body.includes(`${code}: `), `${label}: the list names ${txn} by its code ${code}`);
+        }
+      }
+      if (s.messageId !== null && !generic(s.kind)) {
+        this.model.learnMessage(s.kind, s.messageId, s.destinationPhoneNumber, s.transactionId);
+      }
+    }
+
+    const attempted = sent.filter((s) => s.kind === "confirmation");
+    for (const c of attempted.filter((a) => a.result === "failed")) {
+      this.#expect(step.decided.includes(c.transactionId) || owedBefore.has(c.transactionId), `${label}: confirmation for ${c.transactionId}, owed`);
+    }
+    const confirmations = attempted.filter((a) => a.result !== "failed");
+    for (const c of confirmations) {
+      const v = this.model.verifications.get(c.transactionId);
+      const count = (this.#confirmations.get(c.transactionId) ?? 0) + 1;
+      this.#confirmations.set(c.transactionId, count);
+      this.#expect(!!v?.decision && confirms(v.decision.decision), `${label}: confirmation for ${c.transactionId}, decided APPROVED or DENIED`);
+      this.#expect(count === 1 || !this.model.options.oneConfirmation, `${label}: confirmation ${count} for ${c.transactionId}`);
+      this.#expect(step.decided.includes(c.transactionId) || owedBefore.has(c.transactionId), `${label}: confirmation for ${c.transactionId}, owed`);
+      this.#expect(
+        !honoured || !this.#confirmationForfeited.has(c.transactionId),
+        `${label}: confirmation for ${c.transactionId} after its phone opted out`,
+      );
+      this.#expect(
+        (c.messageId === null) === this.model.providerRefuses.has(c.destinationPhoneNumber),
+        `${label}: the provider ${c.messageId === null ? "refused" : "took"} the confirmation`,
+      );
+      if (c.messageId !== null) this.model.learnMessage("confirmation", c.messageId, c.destinationPhoneNumber, c.transactionId);
+    }
+    if (!faulted && owedBefore.size === 0) {
+      const owed = step.decided.filter((txn) => {
+        const d = this.model.verifications.get(txn)?.decision;
+        return !!d && confirms(d.decision);
+      });
+      this.#expectEqual(confirmations.map((c) => c.transactionId).sort(), owed.sort(), `${label}: confirmation SMS`);
+    }
+  }
+
+  #checkEvents(label: string, step: Step, from: number, faulted: boolean, owedBefore: Set<string>): void {
+    const events = this.publisher.delivered.slice(from);
+    for (const event of events) {
+      const txn = event.transactionId;
+      const v = this.model.verifications.get(txn);
+      this.#expect(!!v?.decision, `${label}: event for ${txn}, which the model has decided`);
+      if (!v) continue;
+      const { eventId, ...fields } = event;
+      const first = this.#firstEvents.get(txn);
+      if (first) {
+        const tolerated = !this.model.options.republishIdentical && v.decidedInFlight;
+        const comparable = (e: DecisionEvent) => (tolerated ? { ...e, outboundMessageId: null } : e);
+        this.#expectEqual(comparable(event), comparable(first), `${label}: ${txn}'s event re-published with other content`);
+      }
+      else this.#firstEvents.set(txn, event);
+      const expected = expectedEvent(v);
+      // Decided while its question was on its way: the MessageId may or may not be known to the event.
+      if (v.decidedInFlight && fields.outboundMessageId === v.outbound) expected.outboundMessageId = v.outbound;
+      this.#expectEqual(fields, expected, `${label}: the decision event of ${txn}`);
+      const known = this.#eventIds.get(txn);
+      this.#expect(known === undefined || known === eventId, `${label}: ${txn} re-published with eventId ${eventId}, first ${known}`);
+      this.#expect(
+        known !== undefined || ![...this.#eventIds.values()].includes(eventId),
+        `${label}: eventId ${eventId} of ${txn} already used by another transaction`,
+      );
+      this.#eventIds.set(txn, eventId);
+      const count = (this.#deliveredCount.get(txn) ?? 0) + 1;
+      this.#deliveredCount.set(txn, count);
+      this.#expect(this.publisher.faults > 0 || count === 1, `${label}: ${txn} published ${count} times without any fault`);
+    }
+    if (!faulted && owedBefore.size === 0) {
+      this.#expectEqual(events.map((e) => e.transactionId).sort(), [...step.decided].sort(), `${label}: decision events`);
+    }
+  }
+
+  async #checkStore(label: string): Promise<void> {
+    const txns = [...this.model.claims.keys()];
+    const stored = await Promise.all(txns.map((txn) => this.store.get(txn)));
+    const owed = new Set<string>();
+    txns.forEach((txn, i) => {
+      const s = stored[i] ?? null;
+      const v = this.model.verifications.get(txn);
+      if (!v) {
+        this.#expect(s === null, `${label}: ${txn} was never requested, yet Redis has it`);
+        return;
+      }
+      this.#expect(s !== null, `${label}: Redis has ${txn}`);
+      if (!s) return;
+      const d = v.decision;
+      this.#expectEqual(
+        {
+          phoneNumber: s.phoneNumber,
+          state: s.state,
+          requestedAt: s.requestedAt,
+          deadline: s.deadline,
+          metadata: s.metadata,
+          referenceCode: s.referenceCode,
+          outboundMessageId: s.outboundMessageId,
+          reprompts: s.reprompts,
+          decision: s.decision && { decision: s.decision.decision, decidedAt: s.decision.decidedAt, reply: s.decision.reply },
+        },
+        {
+          phoneNumber: v.phone,
+          state: d ? "DECIDED" : v.sending ? "SENDING" : "OPEN",
+          requestedAt: v.requestedAt,
+          deadline: v.deadline,
+          metadata: v.metadata,
+          referenceCode: v.code,
+          outboundMessageId: v.outbound,
+          reprompts: v.reprompts,
+          decision: d && { decision: d.decision, decidedAt: d.decidedAt, reply: d.reply },
+        },
+        `${label}: what Redis holds for ${txn}`,
+      );
+      if (s.decision) {
+        const first = this.#storedEventIds.get(txn) ?? this.#eventIds.get(txn);
+        this.#expect(first === undefined || first === s.decision.eventId, `${label}: ${txn}'s recorded eventId changed`);
+        this.#storedEventIds.set(txn, s.decision.eventId);
+        // "sending": claimed by a worker whose attempt failed or died; the sweep sends it after the lease.
+        const confirmationOwed = s.decision.confirmation === "pending" || s.decision.confirmation === "sending";
+        if (!s.decision.published || confirmationOwed) owed.add(txn);
+        const skipped = s.decision.confirmation === "skipped";
+        if (skipped || (confirmationOwed && this.model.optedOut.has(s.phoneNumber))) this.#confirmationForfeited.add(txn);
+      }
+    });
+    this.#owed = owed;
+  }
+
+  #expect(condition: boolean, message: string): asserts condition {
+    if (!condition) throw new ModelMismatch(`${message}\n  steps:\n    ${this.trace.join("\n    ")}`);
+  }
+
+  #expectEqual(actual: unknown, expected: unknown, message: string): void {
+    try {
+      expect(actual).toEqual(expected);
+    } catch (error) {
+      const detail = `actual:   ${JSON.stringify(actual)}\nexpected: ${JSON.stringify(expected)}`;
+      throw new ModelMismatch(`${message}\n${detail}\n  steps:\n    ${this.trace.join("\n    ")}`, { cause: error });
+    }
+  }
+}
+
+function expectedEvent(v: ModelVerification): Omit<DecisionEvent, "eventId"> {
+  const d = v.decision;
+  if (!d) throw new Error(`model: ${v.txn} is not decided`);
+  return {
+    eventType: "verification.decided",
+    transactionId: v.txn,
+    decision: d.decision,
+    requestedAt: new Date(v.requestedAt).toISOString(),
+    decidedAt: new Date(d.decidedAt).toISOString(),
+    phoneNumberMasked: maskedPhone(v.phone),
+    outboundMessageId: d.outboundMessageId,
+    reply: d.reply && { ...d.reply, receivedAt: new Date(d.reply.receivedAt).toISOString() },
+    metadata: v.metadata ?? {},
+  };
+}
+
+export function describe(delivery: Delivery): string {
+  switch (delivery.kind) {
+    case "request": {
+      const r = delivery.request;
+      return `request ${r.transactionId} for ${r.phoneNumber} (${r.expiresInSeconds ?? 600}s)`;
+    }
+    case "cancel":
+      return `cancel ${delivery.txn}`;
+    case "reply": {
+      const s = delivery.sms;
+      const prev = s.previousPublishedMessageId === undefined ? "" : ` re ${JSON.stringify(s.previousPublishedMessageId)}`;
+      const to = s.destinationNumber === ORIGINATION ? "" : ` to ${s.destinationNumber}`;
+      return `reply ${JSON.stringify(s.messageBody)} from ${s.originationNumber}${to} [${s.inboundMessageId}${prev}, received ${(delivery.receivedAt - START_TIME) / 1000}s]`;
+    }
+  }
+}
