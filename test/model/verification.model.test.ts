@@ -31,13 +31,6 @@ import { World } from "./world.ts";
 const RUNS = Number(process.env.MODEL_RUNS ?? 300);
 const MAX_COMMANDS = 30;
 
-/**
- * Contract deviations this test found in src/app and the Lua scripts, all fixed since: the main
- * property holds every rule of the contract, and the regressions below replay each finding.
- * (A future deviation can be tolerated here while its fix is pending: set its rule to false.)
- */
-const KNOWN_DEVIATIONS: ModelOptions = { ...CONTRACT };
-
 let redis: TestRedis;
 let client: Redis;
 let runs = 0;
@@ -71,9 +64,6 @@ const stateMachine = (options: ModelOptions, replayPath?: string) =>
     (seed, commands) => runCommands(seed, commands, options),
   );
 
-/** Known deviations tolerated, except `rule`, held to the contract. */
-const strict = (rule: keyof ModelOptions): ModelOptions => ({ ...KNOWN_DEVIATIONS, [rule]: CONTRACT[rule] });
-
 /**
  * The regressions below replay fixed findings: they must now hold. On a failure, say whether it is
  * the original bug back (its signature) or something else.
@@ -91,23 +81,9 @@ async function holdsAgainst(signature: RegExp, run: () => Promise<unknown>): Pro
   }
 }
 
-/** Kept for tolerating a newly found deviation with `it.fails` while its fix is pending. */
-export async function failsWith(signature: RegExp, run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    // fast-check wraps the model's error: look down the cause chain.
-    const messages: string[] = [];
-    for (let e: unknown = error; e !== undefined && messages.length < 5; e = e instanceof Error ? e.cause : undefined) {
-      messages.push(e instanceof Error ? e.message : JSON.stringify(e));
-    }
-    if (messages.some((message) => signature.test(message))) throw error;
-    console.error(`failed, but not with ${String(signature)}:`, messages.join("\ncaused by: "));
-  }
-}
-
-const replaySeed = (rule: keyof ModelOptions, seed: number, path: string, replayPath: string) =>
-  fc.assert(stateMachine(strict(rule), replayPath), { seed, path, endOnFailure: true });
+/** Replays a recorded failing run (seed, path, replayPath as fast-check printed them) against the contract. */
+const replaySeed = (seed: number, path: string, replayPath: string) =>
+  fc.assert(stateMachine(CONTRACT, replayPath), { seed, path, endOnFailure: true });
 
 const reply = (spec: Partial<ReplySpec>): ReplyCmd =>
   new ReplyCmd({
@@ -126,7 +102,7 @@ const reply = (spec: Partial<ReplySpec>): ReplyCmd =>
 
 describe("the verification state machine against the reference model", () => {
   it(`matches the contract step by step (${RUNS} runs × ≤ ${MAX_COMMANDS} commands)`, async () => {
-    await fc.assert(stateMachine(KNOWN_DEVIATIONS), { numRuns: RUNS });
+    await fc.assert(stateMachine(CONTRACT), { numRuns: RUNS });
   }, 120_000);
 
   it("holds a straight run to every rule of the contract", async () => {
@@ -155,23 +131,23 @@ describe("the verification state machine against the reference model", () => {
   });
 });
 
-// Each finding twice: the seed and shrunk path that found it (with only its rule strict), and the
+// Each finding twice: the seed and shrunk path that found it, replayed against the whole contract, and the
 // shrunk counterexample written out as a scenario. All fixed; they must hold.
 describe("regressions: contract deviations found by this test, fixed", () => {
   const WINDOW = /reply "YES" from \+14255550101 \[in-1, received 600\.002s\]: SMS texts[\s\S]*expected: \["late to \+14255550101 about t0"\]/;
   it("1. seed -550336023: a YES received 570 s after the deadline approves (sweep not run yet)", () =>
-    holdsAgainst(WINDOW, () => replaySeed("replyWindowEnforced", -550336023, "6:0:7:6:3:4:4:4", "ICW:F")),
+    holdsAgainst(WINDOW, () => replaySeed(-550336023, "6:0:7:6:3:4:4:4", "ICW:F")),
   );
   it("1. scenario: request (30 s), clock +600 s, YES → APPROVED instead of EXPIRED + already handled", () =>
     holdsAgainst(WINDOW, () =>
-      runCommands(0, [new RequestCmd(0, 0, 30, 0, false), new AdvanceCmd(600_000), reply({})], strict("replyWindowEnforced")),
+      runCommands(0, [new RequestCmd(0, 0, 30, 0, false), new AdvanceCmd(600_000), reply({})], CONTRACT),
     ),
   );
 
   const CONFIRMATION_REPLY = /reply "YES \d{3}" from \+14255550101 \[in-2 re "sms-2".*: SMS texts[\s\S]*expected: \["late to \+14255550101 about t1"\]/;
   it("2. seed -495988659: a reply to t1's confirmation, with t1's code, approves t0", () =>
     holdsAgainst(CONFIRMATION_REPLY, () =>
-      replaySeed("confirmationCorrelates", -495988659, "7:0:3:9:8:9:6:5:6:6:6:6:6:6:6:6:6:6:6:7:6:6:8", "OL/i:N"),
+      replaySeed(-495988659, "7:0:3:9:8:9:6:5:6:6:6:6:6:6:6:6:6:6:6:7:6:6:8", "OL/i:N"),
     ),
   );
   it("2. scenario: t1 approved (confirmation sms-2), t0 requested, 'YES <t1's code>' re sms-2 → t0 APPROVED", () =>
@@ -184,55 +160,55 @@ describe("regressions: contract deviations found by this test, fixed", () => {
           new RequestCmd(0, 0, 30, 0, false),
           reply({ code: { of: "txn", txn: 1 }, prev: { kind: "sms", pick: 1 } }),
         ],
-        strict("confirmationCorrelates"),
+        CONTRACT,
       ),
     ),
   );
 
   const REPUBLISH = /t0's event re-published with other content/;
   it("3. seed -1513464417: cancelled while its SMS is in flight, the re-published event gains an outboundMessageId", () =>
-    holdsAgainst(REPUBLISH, () => replaySeed("republishIdentical", -1513464417, "132:0:2:1:1:2:2:2:2", "HUR:F")),
+    holdsAgainst(REPUBLISH, () => replaySeed(-1513464417, "132:0:2:1:1:2:2:2:2", "HUR:F")),
   );
   it("3. scenario: publish acknowledgement lost, request t0 with a cancel landing during its SMS", () =>
     holdsAgainst(REPUBLISH, () =>
-      runCommands(0, [new FailPublishCmd("after"), new RequestCmd(0, 1, 30, 0, false, "cancel")], strict("republishIdentical")),
+      runCommands(0, [new FailPublishCmd("after"), new RequestCmd(0, 1, 30, 0, false, "cancel")], CONTRACT),
     ),
   );
 
   const OPTED_OUT = /confirmation SMS sent to \+14255550101, which opted out/;
   it("4. seed -1333238786: the confirmation owed since a failed publish goes out after STOP", () =>
     holdsAgainst(OPTED_OUT, () =>
-      replaySeed("confirmationHonoursOptOut", -1333238786, "87:0:5:8:9:14:17:17:8:8:8:8:8:8:8:8:8:8:8:8:8:8:8:8", "///a:P"),
+      replaySeed(-1333238786, "87:0:5:8:9:14:17:17:8:8:8:8:8:8:8:8:8:8:8:8:8:8:8:8", "///a:P"),
     ),
   );
   it("4. scenario: topic down, YES → APPROVED (unpublished), STOP, sweep → confirmation to the opted-out phone", () =>
     holdsAgainst(OPTED_OUT, () =>
-      runCommands(0, [new FailPublishCmd("before"), new RequestCmd(0, 0, 30, 0, false), reply({}), reply({ intent: "STOP" })], strict("confirmationHonoursOptOut")),
+      runCommands(0, [new FailPublishCmd("before"), new RequestCmd(0, 0, 30, 0, false), reply({}), reply({ intent: "STOP" })], CONTRACT),
     ),
   );
 
   const LOST_TEXT = /again: reply .*: SMS texts[\s\S]*actual: {3}\[\][\s\S]*expected: \["(choose|help) to \+14255550101/;
   it("5. seed -959371715: the list of open verifications is lost when its SMS fails once", () =>
     holdsAgainst(LOST_TEXT, () =>
-      replaySeed("textsSurviveFailures", -959371715, "128:0:8:10:22:17:20:20:20:20:20:18:17:18:18:19:19:19:21:21:21:21", "//y:H"),
+      replaySeed(-959371715, "128:0:8:10:22:17:20:20:20:20:20:18:17:18:18:19:19:19:21:21:21:21", "//y:H"),
     ),
   );
   it("5. scenario: the help SMS fails for now; the redelivered HELP sends nothing", () =>
     holdsAgainst(LOST_TEXT, () =>
-      runCommands(0, [new RequestCmd(0, 0, 30, 0, false), new FailSmsCmd("help"), reply({ intent: "HELP" }), new RedeliverCmd(1)], strict("textsSurviveFailures")),
+      runCommands(0, [new RequestCmd(0, 0, 30, 0, false), new FailSmsCmd("help"), reply({ intent: "HELP" }), new RedeliverCmd(1)], CONTRACT),
     ),
   );
 
   const TWICE = /confirmation 2 for t0/;
   it("6. seed 1053486441: two settlers after a failed publish both send the confirmation", () =>
-    holdsAgainst(TWICE, () => replaySeed("oneConfirmation", 1053486441, "293:0:5:14:17:15:16:8:8:8:8:8:8:8:8:8:8:8", "TG//:N")),
+    holdsAgainst(TWICE, () => replaySeed(1053486441, "293:0:5:14:17:15:16:8:8:8:8:8:8:8:8:8:8:8", "TG//:N")),
   );
   it("6. scenario: topic down, YES, then the request redelivered twice at once → two confirmations", () =>
     holdsAgainst(TWICE, () =>
       runCommands(
         0,
         [new FailPublishCmd("before"), new RequestCmd(0, 0, 30, 0, false), reply({}), new InterleavePublishCmd(0), new RedeliverCmd(0)],
-        strict("oneConfirmation"),
+        CONTRACT,
       ),
     ),
   );

@@ -12,22 +12,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseReply, type ParsedReply, type ReplyIntent } from "../../src/domain/reply.ts";
+import { CONTRACT_REPLY_WORDS } from "../support/contract-reply-table.ts";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
-// The contract's table, repeated on purpose (the code's own table is not the oracle).
-const CONTRACT_TABLE: ReadonlyArray<readonly [ReplyIntent, ParsedReply["answer"], readonly string[]]> = [
-  ["APPROVE", "YES", ["YES", "Y", "YEP", "YEAH", "OK", "APPROVE", "1", "SI", "SÍ", "OUI", "JA"]],
-  ["DENY", "NO", ["NO", "N", "NOPE", "DENY", "DECLINE", "FRAUD", "2", "NON", "NEIN"]],
-  [
-    "STOP",
-    "STOP",
-    ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REVOKE", "REMOVE", "ARRET", "TD"],
-  ],
-  ["HELP", null, ["HELP", "INFO"]],
-  ["START", null, ["START", "UNSTOP"]],
-];
-const TABLE = CONTRACT_TABLE.flatMap(([intent, answer, words]) => words.map((word) => ({ word, intent, answer })));
 const INTENTS: ReadonlySet<ReplyIntent> = new Set(["APPROVE", "DENY", "STOP", "HELP", "START", "UNKNOWN"]);
 const CANONICAL: Record<ReplyIntent, ParsedReply["answer"]> = {
   APPROVE: "YES",
@@ -80,7 +68,7 @@ const caseNoise = (word: string): fc.Arbitrary<string> =>
     .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
     .map((upper) => Array.from(word, (char, i) => (upper[i] ? char.toUpperCase() : char.toLowerCase())).join(""));
 
-const tableEntry = fc.constantFrom(...TABLE);
+const tableEntry = fc.constantFrom(...CONTRACT_REPLY_WORDS);
 const trailingWords = fc.oneof(
   fc.constant(""),
   fc.tuple(space.filter((s) => /\s/u.test(s)), fc.string({ unit: "grapheme", maxLength: 40 })).map(([s, t]) => s + t),
@@ -129,7 +117,7 @@ function expectWellFormed(parsed: ParsedReply): void {
 
 describe("parseReply properties", () => {
   it("every table word alone gives its intent and canonical answer", () => {
-    for (const { word, intent, answer } of TABLE) {
+    for (const { word, intent, answer } of CONTRACT_REPLY_WORDS) {
       expect(parseReply(word), word).toEqual({ intent, answer, referenceCode: null });
     }
   });

@@ -1,39 +1,24 @@
 import { describe, it, expect } from "vitest";
 import { parseReply } from "../../src/domain/reply.ts";
-import type { ParsedReply, ReplyIntent } from "../../src/domain/reply.ts";
+import { CONTRACT_REPLY_WORDS } from "../support/contract-reply-table.ts";
 
-// The contract's table, repeated here on purpose so a change to the code cannot silently change it.
-const CONTRACT_TABLE: ReadonlyArray<readonly [ReplyIntent, ParsedReply["answer"], readonly string[]]> = [
-  ["APPROVE", "YES", ["YES", "Y", "YEP", "YEAH", "OK", "APPROVE", "1", "SI", "SÍ", "OUI", "JA"]],
-  ["DENY", "NO", ["NO", "N", "NOPE", "DENY", "DECLINE", "FRAUD", "2", "NON", "NEIN"]],
-  [
-    "STOP",
-    "STOP",
-    ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REVOKE", "REMOVE", "ARRET", "TD"],
-  ],
-  ["HELP", null, ["HELP", "INFO"]],
-  ["START", null, ["START", "UNSTOP"]],
-];
 
-const TABLE_CASES = CONTRACT_TABLE.flatMap(([intent, answer, words]) =>
-  words.map((word) => ({ word, intent, answer })),
-);
 
 function titleCase(word: string): string {
   return word.charAt(0) + word.slice(1).toLowerCase();
 }
 
 describe("parseReply: the contract's word table", () => {
-  it.each(TABLE_CASES)("$word → $intent", ({ word, intent, answer }) => {
+  it.each(CONTRACT_REPLY_WORDS)("$word → $intent", ({ word, intent, answer }) => {
     expect(parseReply(word)).toEqual({ intent, answer, referenceCode: null });
   });
 
-  it.each(TABLE_CASES)("$word in lower and title case → $intent", ({ word, intent, answer }) => {
+  it.each(CONTRACT_REPLY_WORDS)("$word in lower and title case → $intent", ({ word, intent, answer }) => {
     expect(parseReply(word.toLowerCase())).toEqual({ intent, answer, referenceCode: null });
     expect(parseReply(titleCase(word))).toEqual({ intent, answer, referenceCode: null });
   });
 
-  it.each(TABLE_CASES)("$word surrounded by spaces, punctuation and emoji → $intent", ({ word, intent }) => {
+  it.each(CONTRACT_REPLY_WORDS)("$word surrounded by spaces, punctuation and emoji → $intent", ({ word, intent }) => {
     expect(parseReply(`  ${word}!!! 👍 `).intent).toBe(intent);
     expect(parseReply(`👍 ${word}.`).intent).toBe(intent);
     expect(parseReply(`\n\t"${word}"?\r\n`).intent).toBe(intent);

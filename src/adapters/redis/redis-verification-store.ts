@@ -17,6 +17,8 @@ import { registerScripts, type RedisClient, type Scripts } from "./scripts.ts";
 import { parseVerification } from "./verification-record.ts";
 
 const DAY_SECONDS = 86_400;
+/** A message index outlives the longest reply window (a day) by a day, for late replies. */
+const MESSAGE_INDEX_TTL_SECONDS = 2 * DAY_SECONDS;
 
 export interface StoreOptions {
   namespace?: string;
@@ -99,13 +101,13 @@ export class RedisVerificationStore implements VerificationStore {
   async recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null> {
     const reply = (await this.#scripts.recordSent(
       [this.#keys.verification(phoneNumber, transactionId), this.#keys.message(phoneNumber, messageId)],
-      [messageId, transactionId, this.#messageTtl()],
+      [messageId, transactionId, MESSAGE_INDEX_TTL_SECONDS],
     )) as [string, unknown];
     return parseVerification(reply[1]);
   }
 
   async indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void> {
-    await this.#client.set(this.#keys.message(phoneNumber, messageId), transactionId, "EX", this.#messageTtl());
+    await this.#client.set(this.#keys.message(phoneNumber, messageId), transactionId, "EX", MESSAGE_INDEX_TTL_SECONDS);
   }
 
   async decide(
@@ -216,10 +218,6 @@ export class RedisVerificationStore implements VerificationStore {
     if (!claim || claim === "!cancelled") return null;
     const { phoneNumber } = parseClaim(claim);
     return parseVerification(await this.#client.hgetall(this.#keys.verification(phoneNumber, transactionId)).then(toFlat));
-  }
-
-  #messageTtl(): number {
-    return 2 * DAY_SECONDS;
   }
 
   /** Random distinct 3-digit codes; the script keeps the first one no open verification of the phone uses. */
