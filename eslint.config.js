@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // The dev page's browser modules (served as they are, no build step).
-    files: ["src/dev/web/**/*.js"],
+    files: ["dev/web/**/*.js"],
     languageOptions: {
       globals: Object.fromEntries(
         ["window", "document", "Node", "EventSource", "FormData", "fetch", "console", "setInterval", "clearInterval", "setTimeout", "clearTimeout"].map(

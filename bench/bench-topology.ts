@@ -1,5 +1,5 @@
 /** Names the bench adds to the production topology, and what the emulator process reports. */
-import { localNames } from "../src/dev/local-topology.ts";
+import { localNames } from "../dev/local-topology.ts";
 
 /** Bench-only: a topic fanned into a queue of its own, filled and drained for the transport ceiling. */
 export const CEILING_TOPIC = "bench-ceiling";

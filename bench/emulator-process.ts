@@ -11,7 +11,7 @@
  * talk to the very same emulator over HTTP.
  */
 import { startFauxqs } from "fauxqs";
-import { fauxqsInit } from "../src/dev/local-topology.ts";
+import { fauxqsInit } from "../dev/local-topology.ts";
 import { CEILING_QUEUE, CEILING_TOPIC, type EmulatorReady } from "./bench-topology.ts";
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
-import { startSmsSandbox, type SmsSandbox } from "../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type SmsSandbox } from "../dev/sms-sandbox/sms-sandbox.ts";
 import { startRedisServer, type TestRedis } from "../test/support/redis-server.ts";
 import { createBenchClients, REGION, type BenchClients } from "./aws.ts";
 import { CEILING_QUEUE, CEILING_TOPIC, NAMES } from "./bench-topology.ts";

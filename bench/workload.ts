@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { PublishBatchCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { SentSms, SmsSandbox } from "../src/dev/sms-sandbox/sms-sandbox.ts";
+import type { SentSms, SmsSandbox } from "../dev/sms-sandbox/sms-sandbox.ts";
 import type { DecisionCollector, ExpectedDecision } from "./decisions.ts";
 import { Random } from "./random.ts";
 import { generateRealisticRequest } from "./realistic-requests.ts";

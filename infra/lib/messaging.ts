@@ -6,10 +6,10 @@ import { Key } from "aws-cdk-lib/aws-kms";
 import { Subscription, SubscriptionProtocol, Topic, TopicPolicy } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { QUEUE_SETTINGS } from "../../src/provision/aws-facts.ts";
-import type { ResourceNames } from "../../src/provision/names.ts";
-import { arnOf, inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../src/provision/policies.ts";
-import type { AccountScope } from "../../src/provision/policies.ts";
+import { QUEUE_SETTINGS } from "../../provision/aws-facts.ts";
+import type { ResourceNames } from "../../provision/names.ts";
+import { arnOf, inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../provision/policies.ts";
+import type { AccountScope } from "../../provision/policies.ts";
 
 export interface TwoWayMessagingProps {
   names: ResourceNames;

@@ -1,7 +1,7 @@
 import { CfnOutput, CfnParameter, Fn, Stack } from "aws-cdk-lib";
 import type { StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { resourceNames } from "../../src/provision/names.ts";
+import { resourceNames } from "../../provision/names.ts";
 import { TwoWayMessaging } from "./messaging.ts";
 import { VerificationService } from "./service.ts";
 

@@ -2,7 +2,7 @@
 // environment), which the chaos run SIGKILLs and starts again.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { freePort } from "../../src/dev/redis-server.ts";
+import { freePort } from "../../dev/redis-server.ts";
 
 export interface WorkerStats {
   started: number;

@@ -6,7 +6,7 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
 import { startRedisServer, type TestRedis } from "../support/redis-server.ts";
 import { spawnService, type ServiceProcess } from "../support/service-process.ts";

@@ -3,7 +3,7 @@ import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FraudVerificationStack } from "../../infra/lib/stack.ts";
-import { localNames } from "../../src/dev/local-topology.ts";
+import { localNames } from "../../dev/local-topology.ts";
 
 let template: Template;
 

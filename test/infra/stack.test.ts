@@ -3,8 +3,8 @@ import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FraudVerificationStack } from "../../infra/lib/stack.ts";
-import { resourceNames } from "../../src/provision/names.ts";
-import { inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../src/provision/policies.ts";
+import { resourceNames } from "../../provision/names.ts";
+import { inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../provision/policies.ts";
 
 const PREFIX = "acme-";
 const names = resourceNames(PREFIX);

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
 import { startDelayingProxy, type DelayingProxy } from "../support/delaying-proxy.ts";
 import { startRedisServer, type TestRedis } from "../support/redis-server.ts";

@@ -14,12 +14,12 @@ afterAll(async () => {
   await account.stop();
 });
 
-/** `npm run provision` runs exactly this: src/provision/main.ts on the pinned Node.js. */
+/** `npm run provision` runs exactly this: provision/main.ts on the pinned Node.js. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["src/provision/main.ts", ...args],
+      ["provision/main.ts", ...args],
       {
         env: {
           PATH: process.env.PATH ?? "",

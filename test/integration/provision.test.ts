@@ -2,7 +2,7 @@ import { DescribeKeywordsCommand, DescribePhoneNumbersCommand, PinpointSMSVoiceV
 import { CreateTopicCommand, GetTopicAttributesCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SMS_SERVICE_PRINCIPAL } from "../../src/provision/aws-facts.ts";
+import { SMS_SERVICE_PRINCIPAL } from "../../provision/aws-facts.ts";
 import { ACCOUNT, REGION, SMS_NUMBER, startProvisionHarness, VOICE_NUMBER } from "../support/provision-harness.ts";
 import type { ProvisionHarness } from "../support/provision-harness.ts";
 

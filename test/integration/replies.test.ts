@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
-import type { SentSms } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 
 let h: Harness;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import {
 } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import type { KeywordAction } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
-import type { SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import type { SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 
 const SMS_ID = "phone-0123456789abcdef0123456789abcdef";
 const VOICE_ID = "phone-ffffffffffffffffffffffffffffffff";

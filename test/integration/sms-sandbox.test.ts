@@ -13,8 +13,8 @@ import {
 import type { SendTextMessageCommandInput } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
-import type { SentSms, SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import type { SentSms, SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 
 const ORIGINATION = "+18885550100";
 const PHONE_NUMBER_ID = "phone-0123456789abcdef0123456789abcdef";

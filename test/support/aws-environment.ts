@@ -1,5 +1,5 @@
 import { startFauxqs } from "fauxqs";
-import { fauxqsInit, localNames } from "../../src/dev/local-topology.ts";
+import { fauxqsInit, localNames } from "../../dev/local-topology.ts";
 
 export type FauxqsServer = Awaited<ReturnType<typeof startFauxqs>>;
 

@@ -11,13 +11,13 @@ export interface DevProcess {
 }
 
 /**
- * `npm run dev` as npm runs it (Node 24 on src/dev/dev-main.ts), in its own process group so a
+ * `npm run dev` as npm runs it (Node 24 on dev/dev-main.ts), in its own process group so a
  * test can send the group a Ctrl-C as a terminal does. REDIS_URL is dropped unless given.
  */
 export function spawnDev(args: string[], env: Record<string, string | undefined> = {}): DevProcess {
   const inherited = { ...process.env };
   delete inherited.REDIS_URL;
-  const child = spawn(process.execPath, ["src/dev/dev-main.ts", ...args], {
+  const child = spawn(process.execPath, ["dev/dev-main.ts", ...args], {
     env: { ...inherited, ...env },
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],

@@ -3,13 +3,13 @@
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient, GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
-import { parseProvisionArgs } from "../../src/provision/args.ts";
-import { createProvisionClients, destroyClients } from "../../src/provision/clients.ts";
-import type { ProvisionClients } from "../../src/provision/clients.ts";
-import { provision } from "../../src/provision/provision.ts";
-import type { ProvisionResult } from "../../src/provision/provision.ts";
-import { startSmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
-import type { PhoneNumberConfig, SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { parseProvisionArgs } from "../../provision/args.ts";
+import { createProvisionClients, destroyClients } from "../../provision/clients.ts";
+import type { ProvisionClients } from "../../provision/clients.ts";
+import { provision } from "../../provision/provision.ts";
+import type { ProvisionResult } from "../../provision/provision.ts";
+import { startSmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import type { PhoneNumberConfig, SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { startKmsStub } from "./kms-stub.ts";
 import type { KmsStub } from "./kms-stub.ts";
 

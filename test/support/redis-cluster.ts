@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../src/dev/redis-server.ts";
+import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../dev/redis-server.ts";
 
 const run = promisify(execFile);
 

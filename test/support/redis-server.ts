@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../src/dev/redis-server.ts";
+import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../dev/redis-server.ts";
 
-export { freePort, stopProcess } from "../../src/dev/redis-server.ts";
+export { freePort, stopProcess } from "../../dev/redis-server.ts";
 
 export interface TestRedis {
   url: string;

@@ -9,7 +9,7 @@ import { createAwsClients, type AwsClients } from "../../src/adapters/aws/aws-cl
 import type { HandledMessage } from "../../src/adapters/sqs/queue-worker.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
-import { startSmsSandbox, type SmsSandbox } from "../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startService, type RunningService } from "../../src/service.ts";
 import { startAwsEnvironment, TOPICS, QUEUES, type AwsEnvironment } from "./aws-environment.ts";

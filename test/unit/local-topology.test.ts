@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fauxqsInit, localNames } from "../../src/dev/local-topology.ts";
+import { fauxqsInit, localNames } from "../../dev/local-topology.ts";
 
 describe("local topology", () => {
   it("deploy/fauxqs-init.json (docker-compose) is the same topology the dev mode and tests use", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isAllowed } from "../../src/provision/policy-evaluator.ts";
-import type { AccessRequest } from "../../src/provision/policy-evaluator.ts";
+import { isAllowed } from "../../provision/policy-evaluator.ts";
+import type { AccessRequest } from "../../provision/policy-evaluator.ts";
 
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:replies";
 const request: AccessRequest = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseProvisionArgs, UsageError } from "../../src/provision/args.ts";
+import { parseProvisionArgs, UsageError } from "../../provision/args.ts";
 
 describe("parseProvisionArgs", () => {
   it("reads every option, keywords repeatable", () => {

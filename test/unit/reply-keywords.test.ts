@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REPLY_WORDS } from "../../src/domain/reply.ts";
-import { swallowsAnswer } from "../../src/provision/reply-keywords.ts";
+import { swallowsAnswer } from "../../provision/reply-keywords.ts";
 
 describe("swallowsAnswer", () => {
   it.each([...REPLY_WORDS.APPROVE, ...REPLY_WORDS.DENY])("refuses the answer %s", (word) => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumMissing, launchChromium } from "../../../src/dev/browser/chromium.ts";
+import { chromiumMissing, launchChromium } from "../../../dev/browser/chromium.ts";
 import {
   collectPageErrors,
   handset,
@@ -11,8 +11,8 @@ import {
   submitRequest,
   waitForDecision,
   waitForTexts,
-} from "../../../src/dev/browser/dev-page.ts";
-import { startLocalSystem, type LocalSystem } from "../../../src/dev/local-system.ts";
+} from "../../../dev/browser/dev-page.ts";
+import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
 
 const SCREENSHOT = "test-output/dev-page.png";
 const missing = chromiumMissing();

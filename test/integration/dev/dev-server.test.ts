@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PageSnapshot } from "../../../src/dev/dev-feed.ts";
-import { startLocalSystem, type LocalSystem } from "../../../src/dev/local-system.ts";
+import type { PageSnapshot } from "../../../dev/dev-feed.ts";
+import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
 
 let system: LocalSystem;
 

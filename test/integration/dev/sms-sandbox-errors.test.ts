@@ -17,7 +17,7 @@ import {
   ValidationException,
 } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSmsSandbox, type SmsSandbox } from "../../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type SmsSandbox } from "../../../dev/sms-sandbox/sms-sandbox.ts";
 
 const NUMBER = "+18885550100";
 const HANDSET = "+14255550182";

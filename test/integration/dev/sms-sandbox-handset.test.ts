@@ -10,8 +10,8 @@ import {
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { snsInboundPublisher } from "../../../src/dev/sms-sandbox/sns-inbound-publisher.ts";
-import { HandsetMessageError, startSmsSandbox, type SmsSandbox, type TwoWayPayload } from "../../../src/dev/sms-sandbox/sms-sandbox.ts";
+import { snsInboundPublisher } from "../../../dev/sms-sandbox/sns-inbound-publisher.ts";
+import { HandsetMessageError, startSmsSandbox, type SmsSandbox, type TwoWayPayload } from "../../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, startAwsEnvironment, TOPICS, type AwsEnvironment } from "../../support/aws-environment.ts";
 
 const NUMBER = "+18885550100";

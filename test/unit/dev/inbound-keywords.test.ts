@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_KEYWORDS, matchKeyword, NO_KEYWORD } from "../../../src/dev/sms-sandbox/inbound-keywords.ts";
-import { buildTwoWayPayload } from "../../../src/dev/sms-sandbox/two-way-payload.ts";
+import { DEFAULT_KEYWORDS, matchKeyword, NO_KEYWORD } from "../../../dev/sms-sandbox/inbound-keywords.ts";
+import { buildTwoWayPayload } from "../../../dev/sms-sandbox/two-way-payload.ts";
 
 describe("matchKeyword", () => {
   it("matches a keyword at the start of the message, whatever its case, as a whole word", () => {

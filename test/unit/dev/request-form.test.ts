@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestFromForm, RequestFormError } from "../../../src/dev/request-form.ts";
+import { requestFromForm, RequestFormError } from "../../../dev/request-form.ts";
 
 const form = {
   phoneNumber: "+1 (425) 555-0182",

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
-import type { DecisionEvent } from "../domain/decision-event.ts";
-import type { Logger } from "../logger.ts";
+import type { DecisionEvent } from "../src/domain/decision-event.ts";
+import type { Logger } from "../src/logger.ts";
 
 /** One decision event as a subscriber of the decisions topic receives it. */
 export interface ReceivedDecision {

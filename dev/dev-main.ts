@@ -1,7 +1,7 @@
 // `npm run dev`: the whole system in this process (plus a private redis-server child), one URL
 // printed, everything stopped on Ctrl-C. `--demo` runs the scripted scenarios and exits.
 import { parseArgs } from "node:util";
-import { ConfigError } from "../config.ts";
+import { ConfigError } from "../src/config.ts";
 import { runDemo } from "./demo/run-demo.ts";
 import { RedisUnavailableError } from "./local-redis.ts";
 import { startLocalSystem, type LocalSystem } from "./local-system.ts";

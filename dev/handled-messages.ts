@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { HandledMessage } from "../adapters/sqs/queue-worker.ts";
+import type { HandledMessage } from "../src/adapters/sqs/queue-worker.ts";
 
 /** Every queue message the service finished with (its onHandled hook), to wait on. */
 export class HandledMessages {

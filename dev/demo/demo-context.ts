@@ -1,5 +1,5 @@
-import type { VerificationRequest } from "../../domain/messages.ts";
-import type { Decision } from "../../domain/verification.ts";
+import type { VerificationRequest } from "../../src/domain/messages.ts";
+import type { Decision } from "../../src/domain/verification.ts";
 import type { ReceivedDecision } from "../decision-feed.ts";
 import type { LocalSystem } from "../local-system.ts";
 import { newTransactionId } from "../request-form.ts";

@@ -1,4 +1,4 @@
-import { createAwsClients, type AwsClients } from "../adapters/aws/aws-clients.ts";
+import { createAwsClients, type AwsClients } from "../src/adapters/aws/aws-clients.ts";
 
 // The emulators accept any signature. Fixed credentials keep the dev mode from reading the
 // developer's real AWS profile (or waiting on the instance metadata service when there is none).

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { verificationRequestSchema, type VerificationRequest } from "../domain/messages.ts";
+import { verificationRequestSchema, type VerificationRequest } from "../src/domain/messages.ts";
 
 /** The dev page's form: amounts in major units as typed ("125.40"), everything else as the contract has it. */
 export interface RequestFormInput {

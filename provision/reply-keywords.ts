@@ -1,7 +1,7 @@
 // A keyword registered on the number makes AWS answer the handset with the keyword's message (and,
 // for OPT_IN / OPT_OUT, change its opt-out state) before the service ever sees the reply. None of the
 // service's approve or deny words may be one, whatever its action.
-import { REPLY_WORDS } from "../domain/reply.ts";
+import { REPLY_WORDS } from "../src/domain/reply.ts";
 
 function normalize(text: string): string {
   return text.toUpperCase().normalize("NFKD").replace(/\p{M}/gu, "").trim();

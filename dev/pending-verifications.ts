@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import type { Verification } from "../domain/verification.ts";
-import type { VerificationStore } from "../ports.ts";
+import type { Verification } from "../src/domain/verification.ts";
+import type { VerificationStore } from "../src/ports.ts";
 
 /** What the dev page shows of a verification still waiting for its answer. */
 export interface PendingVerification {

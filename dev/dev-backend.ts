@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { VerificationRequest } from "../domain/messages.ts";
+import type { VerificationRequest } from "../src/domain/messages.ts";
 import type { DecisionFeed, ReceivedDecision } from "./decision-feed.ts";
 import { inboundMessage, outboundMessage, pageMessages, type PageEvent, type PageInfo, type PageStatus } from "./dev-feed.ts";
 import type { DevBackend, HandsetForm } from "./dev-server.ts";

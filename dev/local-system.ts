@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { AwsClients } from "../adapters/aws/aws-clients.ts";
-import { loadConfig } from "../config.ts";
-import type { VerificationRequest } from "../domain/messages.ts";
-import { createLogger, type Logger } from "../logger.ts";
-import { startService, type RunningService } from "../service.ts";
+import type { AwsClients } from "../src/adapters/aws/aws-clients.ts";
+import { loadConfig } from "../src/config.ts";
+import type { VerificationRequest } from "../src/domain/messages.ts";
+import { createLogger, type Logger } from "../src/logger.ts";
+import { startService, type RunningService } from "../src/service.ts";
 import { startDecisionFeed, type DecisionFeed } from "./decision-feed.ts";
 import { createLocalBackend } from "./dev-backend.ts";
 import { startDevServer } from "./dev-server.ts";
