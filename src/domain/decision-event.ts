@@ -1,29 +1,54 @@
+import { z } from "zod";
+import { transactionIdSchema } from "./messages.ts";
 import { maskPhone } from "./phone.ts";
-import type { Decision, DecidedVerification } from "./verification.ts";
+import { deliveryFailureTypes } from "./sms-delivery-event.ts";
+import { decisions, type DecidedVerification } from "./verification.ts";
 
-export interface DecisionEvent {
-  eventType: "verification.decided";
-  eventId: string;
-  transactionId: string;
-  decision: Decision;
-  requestedAt: string;
-  decidedAt: string;
-  phoneNumberMasked: string;
-  outboundMessageId: string | null;
-  reply: {
-    inboundMessageId: string;
-    answer: "YES" | "NO" | "STOP";
-    correlatedBy: "previousPublishedMessageId" | "referenceCode" | "phoneNumber";
-    receivedAt: string;
-  } | null;
-  metadata: Record<string, string>;
-}
+export const DECISION_EVENT_SCHEMA_VERSION = 2;
+
+/** Why a verification was decided UNDELIVERABLE: a send refusal, a question never sent, or a delivery failure. */
+export const undeliverableReasons = ["OPTED_OUT", "INVALID_DESTINATION", "BLOCKED", "NOT_SENT", ...deliveryFailureTypes] as const;
+export type UndeliverableReason = (typeof undeliverableReasons)[number];
+
+const isoTime = z.iso.datetime({ offset: false, precision: 3 });
+
+export const decisionEventSchema = z
+  .object({
+    eventType: z.literal("verification.decided"),
+    schemaVersion: z.literal(DECISION_EVENT_SCHEMA_VERSION).describe("2 for this shape; raised by any change a strict consumer could trip on"),
+    eventId: z.string().min(1).describe("stable id of this decision; a re-publish reuses it, so subscribers deduplicate on it"),
+    transactionId: transactionIdSchema,
+    decision: z.enum(decisions),
+    requestedAt: isoTime.describe("when the service accepted the request: the reply window's start"),
+    decidedAt: isoTime,
+    phoneNumberMasked: z.string().regex(/^\+\d\**\d{0,4}$/).describe("+, the first digit, one * per hidden digit, the last four"),
+    outboundMessageId: z.string().nullable().describe("MessageId of the question SMS, null when none was accepted"),
+    reply: z
+      .object({
+        inboundMessageId: z.string(),
+        answer: z.enum(["YES", "NO", "STOP"]),
+        correlatedBy: z.enum(["previousPublishedMessageId", "referenceCode", "phoneNumber"]),
+        receivedAt: isoTime,
+      })
+      .nullable()
+      .describe("the reply that decided, null when none did"),
+    undeliverableReason: z.enum(undeliverableReasons).nullable().describe("set when decision is UNDELIVERABLE, else null"),
+    delivery: z
+      .object({ status: z.enum(["PENDING", "DELIVERED", "FAILED"]), at: isoTime })
+      .nullable()
+      .describe("the question's latest delivery status, null when no delivery event arrived"),
+    metadata: z.record(z.string(), z.string()).describe("the request's metadata, unchanged"),
+  })
+  .describe("The one decision about a verification, published to the decisions topic");
+
+export type DecisionEvent = z.infer<typeof decisionEventSchema>;
 
 /** Built only from what Redis recorded with the decision, so a re-publish carries the same event. */
 export function buildDecisionEvent(verification: DecidedVerification): DecisionEvent {
   const { decision } = verification;
   return {
     eventType: "verification.decided",
+    schemaVersion: DECISION_EVENT_SCHEMA_VERSION,
     eventId: decision.eventId,
     transactionId: verification.transactionId,
     decision: decision.decision,
@@ -37,6 +62,8 @@ export function buildDecisionEvent(verification: DecidedVerification): DecisionE
       correlatedBy: decision.reply.correlatedBy,
       receivedAt: new Date(decision.reply.receivedAt).toISOString(),
     },
+    undeliverableReason: decision.undeliverableReason,
+    delivery: decision.delivery && { status: decision.delivery.status, at: new Date(decision.delivery.at).toISOString() },
     metadata: verification.metadata ?? {},
   };
 }

@@ -1,3 +1,6 @@
+import type { UndeliverableReason } from "./decision-event.ts";
+import type { DeliveryStatus } from "./sms-delivery-event.ts";
+
 export const decisions = ["APPROVED", "DENIED", "EXPIRED", "OPTED_OUT", "UNDELIVERABLE", "CANCELLED"] as const;
 export type Decision = (typeof decisions)[number];
 
@@ -15,6 +18,10 @@ export interface DecisionRecord {
   decidedAt: number;
   eventId: string;
   reply: ReplyFacts | null;
+  /** Set for UNDELIVERABLE only. */
+  undeliverableReason: UndeliverableReason | null;
+  /** The question's delivery status as it was when the decision was recorded (it is frozen with it). */
+  delivery: { status: DeliveryStatus; at: number } | null;
   published: boolean;
   /**
    * The confirmation SMS owed after APPROVED or DENIED: pending, being sent (claimed by a worker),

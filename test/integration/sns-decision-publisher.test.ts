@@ -34,6 +34,7 @@ afterAll(async () => {
 function event(transactionId: string): DecisionEvent {
   return {
     eventType: "verification.decided",
+    schemaVersion: 2,
     eventId: `evt-${transactionId}`,
     transactionId,
     decision: "DENIED",
@@ -42,6 +43,8 @@ function event(transactionId: string): DecisionEvent {
     phoneNumberMasked: "+1******0182",
     outboundMessageId: null,
     reply: null,
+    undeliverableReason: null,
+    delivery: null,
     metadata: {},
   };
 }

@@ -506,6 +506,7 @@ function expectedEvent(v: ModelVerification): Omit<DecisionEvent, "eventId"> {
   if (!d) throw new Error(`model: ${v.txn} is not decided`);
   return {
     eventType: "verification.decided",
+    schemaVersion: 2,
     transactionId: v.txn,
     decision: d.decision,
     requestedAt: new Date(v.requestedAt).toISOString(),
@@ -513,6 +514,8 @@ function expectedEvent(v: ModelVerification): Omit<DecisionEvent, "eventId"> {
     phoneNumberMasked: maskedPhone(v.phone),
     outboundMessageId: d.outboundMessageId,
     reply: d.reply && { ...d.reply, receivedAt: new Date(d.reply.receivedAt).toISOString() },
+    undeliverableReason: null,
+    delivery: null,
     metadata: v.metadata ?? {},
   };
 }

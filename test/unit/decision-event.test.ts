@@ -24,6 +24,8 @@ const decided: DecidedVerification = {
     published: false,
     confirmation: "pending",
     publishLeaseReleased: false,
+    undeliverableReason: null,
+    delivery: { status: "DELIVERED", at: Date.parse("2026-11-26T22:00:03.200Z") },
     reply: {
       inboundMessageId: "cae173d2-66b9-564c-8309-21f858e9fb84",
       answer: "YES",
@@ -37,6 +39,7 @@ describe("decision event", () => {
   it("is exactly the contract's body", () => {
     expect(buildDecisionEvent(decided)).toEqual({
       eventType: "verification.decided",
+      schemaVersion: 2,
       eventId: "0b7c9a4e-5f1d-4c2a-9e3b-1a2b3c4d5e6f",
       transactionId: "txn-8f2c91",
       decision: "APPROVED",
@@ -50,6 +53,8 @@ describe("decision event", () => {
         correlatedBy: "previousPublishedMessageId",
         receivedAt: "2026-11-26T22:00:41.090Z",
       },
+      undeliverableReason: null,
+      delivery: { status: "DELIVERED", at: "2026-11-26T22:00:03.200Z" },
       metadata: { cardId: "card_123" },
     });
   });

@@ -38,6 +38,8 @@ function parseDecision(f: Map<string, string>): DecisionRecord | null {
     published: f.get("pub") === "1",
     confirmation: (f.get("conf") as DecisionRecord["confirmation"] | undefined) ?? "none",
     publishLeaseReleased: f.get("plr") === "1",
+    undeliverableReason: (f.get("ur") as DecisionRecord["undeliverableReason"] | undefined) ?? null,
+    delivery: null,
     reply: replyId
       ? {
           inboundMessageId: replyId,
