@@ -34,6 +34,9 @@ export const configSchema = z.object({
     .optional()
     .describe("Redis Cluster seeds; switches to cluster mode"),
   VERIFICATION_TTL_SECONDS: positiveInt(30, 86_400).default(600).describe("default reply window in seconds"),
+  DECISION_RETENTION_SECONDS: positiveInt(86_400, 366 * 86_400)
+    .default(604_800)
+    .describe("how long a decided verification and its idempotency record are kept"),
   BRAND_NAME: z.string().trim().min(1).max(40).default("Your bank").describe("sender name at the start of every SMS"),
   HTTP_PORT: positiveInt(0, 65_535).default(8080).describe("operations HTTP port"),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(1, 600)
@@ -56,6 +59,7 @@ export interface Config {
   smsConfigurationSet: string | undefined;
   redis: { url: string; clusterNodes: Array<{ host: string; port: number }> | undefined };
   verificationTtlSeconds: number;
+  decisionRetentionSeconds: number;
   brandName: string;
   httpPort: number;
   shutdownTimeoutSeconds: number;
@@ -101,6 +105,7 @@ function toConfig(env: Env): Config {
       }),
     },
     verificationTtlSeconds: env.VERIFICATION_TTL_SECONDS,
+    decisionRetentionSeconds: env.DECISION_RETENTION_SECONDS,
     brandName: env.BRAND_NAME,
     httpPort: env.HTTP_PORT,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,

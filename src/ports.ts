@@ -1,4 +1,4 @@
-import type { DecisionEvent } from "./domain/decision-event.ts";
+import type { DecisionEvent, UndeliverableReason } from "./domain/decision-event.ts";
 import type { ReplyIntent } from "./domain/reply.ts";
 import type { Decision, Verification } from "./domain/verification.ts";
 
@@ -77,19 +77,34 @@ export interface DueDeadline {
   transactionId: string;
 }
 
+export interface DueClaim {
+  due: DueDeadline[];
+  /** True when some bucket had more due than one claim takes: the sweep goes again at once. */
+  more: boolean;
+}
+
+export type SendClaim = "claimed" | "held" | "opted_out" | "not_sending" | "missing";
+
+export interface DecideOptions {
+  now: number;
+  eventId: string;
+  /** The sweep: decide only when the deadline passed (a question never accepted is then NOT_SENT). */
+  onlyIfDue?: boolean;
+  undeliverableReason?: UndeliverableReason;
+}
+
 export interface VerificationStore {
-  claimTransaction(transactionId: string, phoneNumber: string, ttlSeconds: number): Promise<TransactionClaim>;
+  /** The idempotency record of a request whose reply window is `windowSeconds`. */
+  claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim>;
   lookupForCancellation(transactionId: string): Promise<CancellationLookup>;
   create(input: NewVerification): Promise<CreateResult>;
-  scheduleDeadline(phoneNumber: string, transactionId: string, deadline: number): Promise<void>;
+  /** Takes over the question's send when its earlier sender's lease ran out (see claim-send-2.lua). */
+  claimSend(phoneNumber: string, transactionId: string, now: number, leaseMs: number): Promise<SendClaim>;
+  /** Gives the send lease back after a failed send, so the redelivery may try again at once. */
+  releaseSend(phoneNumber: string, transactionId: string): Promise<void>;
   recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null>;
   indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void>;
-  decide(
-    phoneNumber: string,
-    transactionId: string,
-    decision: Decision,
-    options: { now: number; eventId: string; onlyIfDue?: boolean },
-  ): Promise<DecideResult>;
+  decide(phoneNumber: string, transactionId: string, decision: Decision, options: DecideOptions): Promise<DecideResult>;
   handleReply(input: ReplyInput): Promise<ReplyResult>;
   /** Records that the text owed to this inbound message was sent. */
   clearOwedText(phoneNumber: string, inboundMessageId: string): Promise<void>;
@@ -100,10 +115,12 @@ export interface VerificationStore {
     now: number,
     leaseMs: number,
   ): Promise<"claimed" | "taken" | "opted_out" | "done">;
-  markPublished(phoneNumber: string, transactionId: string): Promise<void>;
+  /** Records the publish; the idempotency record then ends with the decided verification. */
+  markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void>;
   markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
   releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;
-  claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]>;
+  /** Claims, in every bucket, up to `limitPerBucket` verifications due by `now`, for `leaseMs`. */
+  claimDue(now: number, limitPerBucket: number, leaseMs: number): Promise<DueClaim>;
   completeDeadline(phoneNumber: string, transactionId: string): Promise<void>;
   /** Moves an existing deadline entry (used to have the sweep check on a background task). */
   rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void>;
@@ -117,10 +134,17 @@ export interface OutboundSms {
   destinationPhoneNumber: string;
   body: string;
   transactionId: string;
+  /** Seconds the provider may keep trying to deliver it (a question: what is left of its window). */
+  timeToLiveSeconds?: number;
+  /** Cuts the send (the SDK's retries included) short. */
+  signal?: AbortSignal;
 }
 
 export interface SmsSender {
-  /** Resolves to the MessageId; rejects with PermanentSmsError when the destination can never receive it. */
+  /**
+   * Resolves to the MessageId; rejects with DestinationRefusedError when the destination can never
+   * receive it, and SmsSetupError when our own set-up or account is refused.
+   */
   send(sms: OutboundSms): Promise<string>;
 }
 
@@ -131,3 +155,22 @@ export interface DecisionPublisher {
 export interface Clock {
   now(): number;
 }
+
+/** A queue message as the use cases see it: the payload out of any SNS envelope, and when it was received. */
+export interface ReceivedMessage {
+  payload: unknown;
+  /**
+   * When it reached AWS, in the service clock's time: the SNS envelope's Timestamp, else the SQS
+   * SentTimestamp (else when it was received from the queue).
+   */
+  receivedAt: number;
+}
+
+export interface HandlerResult {
+  outcome: string;
+  transactionId?: string | undefined;
+  phoneNumberMasked?: string | undefined;
+}
+
+/** Handles one message and names the outcome (logged and counted); throws to leave it on the queue. */
+export type MessageHandler = (message: ReceivedMessage) => Promise<HandlerResult>;

@@ -33,6 +33,8 @@ export interface ServiceOptions {
   pollersPerQueue?: number;
   clients?: AwsClients;
   onHandled?: (handled: HandledMessage) => void;
+  /** Overrides DECISION_RETENTION_SECONDS (tests let keys really expire). */
+  decisionRetentionSeconds?: number;
 }
 
 export interface StopSummary {
@@ -59,7 +61,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const clients = options.clients ?? createAwsClients(config);
   const redis = createRedisClient(config.redis);
   redis.on("error", (error: Error) => log.warn({ err: { name: error.name, message: error.message } }, "redis connection error"));
-  const store = new RedisVerificationStore(redis, options.namespace ? { namespace: options.namespace } : {});
+  const retentionSeconds = options.decisionRetentionSeconds ?? config.decisionRetentionSeconds;
+  const store = new RedisVerificationStore(redis, {
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
+  });
   const metrics = new ServiceMetrics();
   const clock = options.clock ?? { now: () => Date.now() };
 
@@ -100,6 +106,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     log,
     onHandled,
     pollers: options.pollersPerQueue ?? DEFAULT_POLLERS_PER_QUEUE,
+    toServiceTime: (epochMs: number) => epochMs + clock.now() - Date.now(),
     ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
   };

@@ -1,51 +1,72 @@
 import type { AppContext } from "./context.ts";
-import { EXPIRY_PUBLISH_LEASE_MS, hasPendingWork, settleLeaseHeld } from "../domain/verification.ts";
-import { settleDecision } from "./settle-decision.ts";
+import { EXPIRY_PUBLISH_LEASE_MS, hasPendingWork, settleLeaseHeld, PUBLISH_LEASE_MS, CONFIRMATION_LEASE_MS } from "../domain/verification.ts";
+import type { DueDeadline } from "../ports.ts";
+import { PUBLISH_RETRY_MS, settleDecision } from "./settle-decision.ts";
 
 /** Equal to EXPIRY_PUBLISH_LEASE_MS: a sweep that dies mid-publish is replaced after this. */
 export const EXPIRY_LEASE_MS = EXPIRY_PUBLISH_LEASE_MS;
-const BATCH = 200;
+/** Claimed per bucket and pass; with 16 buckets one pass takes up to 1,600. */
+const BATCH_PER_BUCKET = 100;
+
+export interface SweepPass {
+  /** Verifications this pass decided EXPIRED or UNDELIVERABLE (NOT_SENT). */
+  expired: number;
+  /** True when a bucket had more due than one pass takes: sweep again at once. */
+  more: boolean;
+}
 
 /**
- * One pass of the expiry sweep, run by every worker: claims due deadlines for a short lease, decides
- * EXPIRED where still open, and publishes. A worker dying mid-pass leaves the lease to run out and
- * another worker takes over, so no leader is needed and a restart loses nothing.
+ * One pass of the sweep, run by every worker over every bucket: claims what is due for a short
+ * lease, decides EXPIRED where still open (NOT_SENT where the question was never accepted), and
+ * publishes what the outbox holds. A worker dying mid-pass leaves the lease to run out and another
+ * takes over, so no leader is needed and a restart loses nothing. It never waits for an SMS send:
+ * confirmations go to the bounded background tasks.
  */
-export async function expireDue(ctx: AppContext): Promise<number> {
+export async function expireDue(ctx: AppContext): Promise<SweepPass> {
   const now = ctx.clock.now();
-  const due = await ctx.store.claimDueDeadlines(now, BATCH, EXPIRY_LEASE_MS);
+  const { due, more } = await ctx.store.claimDue(now, BATCH_PER_BUCKET, EXPIRY_LEASE_MS);
   let expired = 0;
   await Promise.all(
-    due.map(async ({ phoneNumber, transactionId }) => {
+    due.map(async (entry) => {
       try {
-        const result = await ctx.store.decide(phoneNumber, transactionId, "EXPIRED", {
-          now,
-          eventId: ctx.newId(),
-          onlyIfDue: true,
-        });
-        if (result.kind === "missing") {
-          await ctx.store.completeDeadline(phoneNumber, transactionId);
-          return;
-        }
-        const decision = result.verification.decision;
-        if (result.kind === "decided") {
-          expired += 1;
-          await settleDecision(ctx, result.verification, { owner: true });
-        } else if (decision && !hasPendingWork(decision)) {
-          await ctx.store.completeDeadline(phoneNumber, transactionId);
-        } else if (decision && !settleLeaseHeld(decision, now)) {
-          // Decided elsewhere and left unfinished (its handler died): the sweep finishes it.
-          await settleDecision(ctx, result.verification, { owner: false });
-        }
+        if (await sweepOne(ctx, entry, now)) expired += 1;
       } catch (error) {
         ctx.log.error(
-          { err: error instanceof Error ? { name: error.name, message: error.message } : String(error), transactionId },
-          "expiry failed; the next sweep retries it",
+          { err: error instanceof Error ? { name: error.name, message: error.message } : String(error), transactionId: entry.transactionId },
+          "sweep failed for a verification; the next pass retries it",
         );
-        // Give the claim back at once rather than after its lease: the next sweep (~0.5 s) retries.
-        await ctx.store.rescheduleDeadline(phoneNumber, transactionId, now).catch(() => undefined);
+        await ctx.store.rescheduleDeadline(entry.phoneNumber, entry.transactionId, now + PUBLISH_RETRY_MS).catch(() => undefined);
       }
     }),
   );
-  return expired;
+  return { expired, more };
+}
+
+async function sweepOne(ctx: AppContext, { phoneNumber, transactionId }: DueDeadline, now: number): Promise<boolean> {
+  const result = await ctx.store.decide(phoneNumber, transactionId, "EXPIRED", { now, eventId: ctx.newId(), onlyIfDue: true });
+  if (result.kind === "missing") {
+    await ctx.store.completeDeadline(phoneNumber, transactionId);
+    return false;
+  }
+  const { verification } = result;
+  if (result.kind === "notDue") {
+    await ctx.store.rescheduleDeadline(phoneNumber, transactionId, verification.deadline);
+    return false;
+  }
+  const decision = verification.decision;
+  if (!decision) return false;
+  if (result.kind === "decided") {
+    await settleDecision(ctx, verification, { owner: true, fromSweep: true });
+    return true;
+  }
+  if (!hasPendingWork(decision)) {
+    await ctx.store.completeDeadline(phoneNumber, transactionId);
+  } else if (settleLeaseHeld(decision, now)) {
+    // Its taker may still be on it: look again when its lease ends.
+    const lease = decision.published ? CONFIRMATION_LEASE_MS : decision.decision === "EXPIRED" ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS;
+    await ctx.store.rescheduleDeadline(phoneNumber, transactionId, decision.decidedAt + lease);
+  } else {
+    await settleDecision(ctx, verification, { owner: false, fromSweep: true });
+  }
+  return false;
 }

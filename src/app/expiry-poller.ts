@@ -6,8 +6,8 @@ export interface ExpiryPoller {
 }
 
 /**
- * Runs the expiry sweep every `intervalMs` (with jitter so workers spread out) and at once again
- * when a sweep found a full batch.
+ * Runs the sweep every `intervalMs` (with jitter so workers spread out), and again at once when a
+ * pass found more due than it could take.
  */
 export function startExpiryPoller(ctx: AppContext, intervalMs = 500, isAvailable: () => boolean = () => true): ExpiryPoller {
   let stopped = false;
@@ -22,7 +22,7 @@ export function startExpiryPoller(ctx: AppContext, intervalMs = 500, isAvailable
         return;
       }
       running = expireDue(ctx)
-        .then(() => schedule(intervalMs * (0.75 + Math.random() * 0.5)))
+        .then((pass) => schedule(pass.more ? 0 : intervalMs * (0.75 + Math.random() * 0.5)))
         .catch((error: unknown) => {
           ctx.log.error({ err: error }, "expiry sweep failed");
           schedule(intervalMs);

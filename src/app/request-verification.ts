@@ -1,13 +1,14 @@
 import type { VerificationRequest } from "../domain/messages.ts";
 import { renderQuestion } from "../domain/sms-text.ts";
-import type { Verification } from "../domain/verification.ts";
-import { PermanentSmsError, TransientError } from "../errors.ts";
+import { SEND_LEASE_MS, type Verification } from "../domain/verification.ts";
+import { DestinationRefusedError, TransientError } from "../errors.ts";
 import type { AppContext } from "./context.ts";
 import { settleDecision } from "./settle-decision.ts";
 
-const DAY_SECONDS = 86_400;
-/** A verification still SENDING this long after it was recorded is taken as a crashed send and texted again. */
-const SEND_LEASE_MS = 30_000;
+/** The send is cut off this long before its lease ends, so no second sender can overlap it. */
+const SEND_LEASE_MARGIN_MS = 5_000;
+/** The least TimeToLive SendTextMessage takes. */
+const MIN_TIME_TO_LIVE_SECONDS = 5;
 
 export type RequestOutcome =
   | "sent"
@@ -20,28 +21,24 @@ export type RequestOutcome =
 export async function requestVerification(ctx: AppContext, request: VerificationRequest): Promise<RequestOutcome> {
   const now = ctx.clock.now();
   const windowSeconds = request.expiresInSeconds ?? ctx.settings.verificationTtlSeconds;
-  const claim = await ctx.store.claimTransaction(request.transactionId, request.phoneNumber, windowSeconds + DAY_SECONDS);
+  const claim = await ctx.store.claimTransaction(request.transactionId, request.phoneNumber, windowSeconds);
   if (claim.kind === "existing" && claim.phoneNumber !== request.phoneNumber) return "duplicate_other_phone";
 
-  const deadline = now + windowSeconds * 1000;
-  const [created] = await Promise.all([
-    ctx.store.create({
-      transactionId: request.transactionId,
-      phoneNumber: request.phoneNumber,
-      amountMinor: request.amountMinor,
-      currency: request.currency,
-      merchant: request.merchant,
-      cardLast4: request.cardLast4,
-      locale: request.locale,
-      metadata: request.metadata,
-      requestedAt: now,
-      deadline,
-      cancelledEarlier: claim.kind === "cancelledEarlier" || (claim.kind === "existing" && claim.cancelledEarlier),
-      eventId: ctx.newId(),
-    }),
-    // Scheduled with the record (NX keeps an earlier schedule): whatever happens next, it expires.
-    ctx.store.scheduleDeadline(request.phoneNumber, request.transactionId, deadline),
-  ]);
+  // The record schedules its own deadline in the same script: whatever happens next, it is decided.
+  const created = await ctx.store.create({
+    transactionId: request.transactionId,
+    phoneNumber: request.phoneNumber,
+    amountMinor: request.amountMinor,
+    currency: request.currency,
+    merchant: request.merchant,
+    cardLast4: request.cardLast4,
+    locale: request.locale,
+    metadata: request.metadata,
+    requestedAt: now,
+    deadline: now + windowSeconds * 1000,
+    cancelledEarlier: claim.kind === "cancelledEarlier" || (claim.kind === "existing" && claim.cancelledEarlier),
+    eventId: ctx.newId(),
+  });
 
   switch (created.kind) {
     case "created":
@@ -54,17 +51,29 @@ export async function requestVerification(ctx: AppContext, request: Verification
   }
 }
 
-/** A request seen before: finish what the earlier attempt left, never text twice while it may still be texting. */
+/**
+ * A request seen before: finish what the earlier delivery left. The question is sent again only
+ * when the earlier sender's lease ran out (it crashed, or its send failed and gave the lease back).
+ */
 async function resume(ctx: AppContext, verification: Verification, now: number): Promise<RequestOutcome> {
   if (verification.state === "DECIDED") {
     await settleDecision(ctx, verification, { owner: false });
     return "duplicate";
   }
   if (verification.state === "OPEN") return "duplicate";
-  if (now - verification.requestedAt < SEND_LEASE_MS) {
-    throw new TransientError("the first delivery of this request is still texting the cardholder");
+  const { phoneNumber, transactionId } = verification;
+  const claim = await ctx.store.claimSend(phoneNumber, transactionId, now, SEND_LEASE_MS);
+  switch (claim) {
+    case "held":
+      throw new TransientError("the first delivery of this request is still texting the cardholder");
+    case "opted_out":
+      return decideWithoutReply(ctx, verification, "OPTED_OUT");
+    case "claimed":
+      return textCardholder(ctx, verification, true);
+    case "not_sending":
+    case "missing":
+      return "duplicate";
   }
-  return textCardholder(ctx, verification, true);
 }
 
 async function textCardholder(ctx: AppContext, verification: Verification, showCode: boolean): Promise<RequestOutcome> {
@@ -78,20 +87,44 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
     referenceCode: showCode ? verification.referenceCode : null,
   });
   const { phoneNumber, transactionId } = verification;
+  const secondsLeft = Math.floor((verification.deadline - ctx.clock.now()) / 1000);
   let messageId: string;
   try {
-    messageId = await ctx.sms.send({ kind: "question", destinationPhoneNumber: phoneNumber, body, transactionId });
-  } catch (error) {
-    if (!(error instanceof PermanentSmsError)) throw error;
-    const result = await ctx.store.decide(phoneNumber, transactionId, "UNDELIVERABLE", {
-      now: ctx.clock.now(),
-      eventId: ctx.newId(),
+    messageId = await ctx.sms.send({
+      kind: "question",
+      destinationPhoneNumber: phoneNumber,
+      body,
+      transactionId,
+      timeToLiveSeconds: Math.max(MIN_TIME_TO_LIVE_SECONDS, secondsLeft),
+      signal: AbortSignal.timeout(SEND_LEASE_MS - SEND_LEASE_MARGIN_MS),
     });
-    if (result.kind !== "missing") await settleDecision(ctx, result.verification, { owner: result.kind === "decided" });
-    return "undeliverable";
+  } catch (error) {
+    if (error instanceof DestinationRefusedError) {
+      await decideWithoutReply(ctx, verification, "UNDELIVERABLE", error.reason);
+      return "undeliverable";
+    }
+    // Not sent, nothing decided: the redelivery of the request tries again at once, and a question
+    // never accepted by its deadline is decided UNDELIVERABLE (NOT_SENT) by the sweep.
+    await ctx.store.releaseSend(phoneNumber, transactionId).catch(() => undefined);
+    throw error;
   }
   const recorded = await ctx.store.recordSent(phoneNumber, transactionId, messageId);
   // Cancelled or opted out while the SMS was on its way: that decision is settled here too.
   if (recorded?.state === "DECIDED") await settleDecision(ctx, recorded, { owner: false });
   return "sent";
+}
+
+async function decideWithoutReply(
+  ctx: AppContext,
+  verification: Verification,
+  decision: "UNDELIVERABLE" | "OPTED_OUT",
+  undeliverableReason?: DestinationRefusedError["reason"],
+): Promise<RequestOutcome> {
+  const result = await ctx.store.decide(verification.phoneNumber, verification.transactionId, decision, {
+    now: ctx.clock.now(),
+    eventId: ctx.newId(),
+    ...(undeliverableReason ? { undeliverableReason } : {}),
+  });
+  if (result.kind !== "missing") await settleDecision(ctx, result.verification, { owner: result.kind === "decided" });
+  return decision === "UNDELIVERABLE" ? "undeliverable" : "decided_at_once";
 }

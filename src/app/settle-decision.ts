@@ -1,7 +1,6 @@
 import { buildDecisionEvent } from "../domain/decision-event.ts";
 import { renderConfirmation } from "../domain/sms-text.ts";
 import {
-  CONFIRMATION_LEASE_MS,
   confirmationOwed,
   hasPendingWork,
   isDecided,
@@ -9,47 +8,56 @@ import {
   type DecidedVerification,
   type Verification,
 } from "../domain/verification.ts";
-import { PermanentSmsError, TransientError } from "../errors.ts";
+import { PermanentSmsError } from "../errors.ts";
 import type { AppContext } from "./context.ts";
 
 export interface SettleOptions {
-  /** True for the handler whose own script call took the decision. */
+  /** True for the handler or sweep whose own script call took the decision. */
   owner: boolean;
+  /** The sweep never waits for a background slot: a confirmation that finds none is retried shortly. */
+  fromSweep?: boolean;
 }
+
+/** How soon the sweep retries a publish that failed (SNS down): within 5 s of SNS accepting again. */
+export const PUBLISH_RETRY_MS = 1_000;
 
 /**
  * Finishes what a recorded decision still owes: the decision event (the same event on every
- * retry), then the confirmation SMS. The event is published before the caller acknowledges its
- * message; the owner sends the confirmation in the background, with its deadline entry moved so
- * the expiry sweep sends it if this process dies first. Safe to call again after any crash.
+ * retry), then the confirmation SMS in the background. Every decision is also due in the outbox
+ * (the due set) when its publish lease runs out, so a failed publish is only logged here: the sweep
+ * publishes it within seconds of SNS accepting again, whatever happens to the message that caused it.
+ * Safe to call again after any crash.
  */
 export async function settleDecision(ctx: AppContext, verification: Verification, options: SettleOptions): Promise<void> {
   if (!isDecided(verification)) return;
   const { phoneNumber, transactionId, decision } = verification;
   if (!hasPendingWork(decision)) return;
   const now = ctx.clock.now();
-  if (!options.owner && settleLeaseHeld(decision, now)) {
-    if (decision.published) return;
-    throw new TransientError("the handler that took this decision is still publishing it");
-  }
-  const confirmationPending = confirmationOwed(decision);
+  // The taker is still on it; if it died, the outbox entry brings the sweep when its lease ends.
+  if (!options.owner && settleLeaseHeld(decision, now)) return;
   if (!decision.published) {
     try {
       await ctx.publisher.publish(buildDecisionEvent(verification));
     } catch (error) {
-      if (options.owner) await ctx.store.releasePublishLease(phoneNumber, transactionId).catch(() => undefined);
-      throw error;
+      ctx.log.warn(
+        { transactionId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+        "decision not published yet; the outbox retries it",
+      );
+      await Promise.all([
+        ctx.store.releasePublishLease(phoneNumber, transactionId),
+        ctx.store.rescheduleDeadline(phoneNumber, transactionId, now + PUBLISH_RETRY_MS),
+      ]).catch(() => undefined);
+      return;
     }
-    await Promise.all([
-      ctx.store.markPublished(phoneNumber, transactionId),
-      confirmationPending
-        ? ctx.store.rescheduleDeadline(phoneNumber, transactionId, now + CONFIRMATION_LEASE_MS)
-        : ctx.store.completeDeadline(phoneNumber, transactionId),
-    ]);
+    await ctx.store.markPublished(phoneNumber, transactionId, now);
   }
-  if (!confirmationPending) return;
-  if (options.owner) ctx.background.run("confirmation", () => confirm(ctx, verification));
-  else await confirm(ctx, verification);
+  if (!confirmationOwed(decision)) return;
+  const task = () => confirm(ctx, verification);
+  if (!options.fromSweep) {
+    await ctx.background.run("confirmation", task);
+  } else if (!ctx.background.tryRun("confirmation", task)) {
+    await ctx.store.rescheduleDeadline(phoneNumber, transactionId, now + PUBLISH_RETRY_MS);
+  }
 }
 
 /** How long a worker that claimed the confirmation may take to send it (the SDK's retries included). */
@@ -88,6 +96,7 @@ async function sendConfirmation(ctx: AppContext, verification: DecidedVerificati
       destinationPhoneNumber: verification.phoneNumber,
       body,
       transactionId: verification.transactionId,
+      signal: AbortSignal.timeout(CONFIRMATION_SEND_LEASE_MS - 5_000),
     });
   } catch (error) {
     // An opted-out or invalid number will never take it; the decision itself stands.

@@ -37,13 +37,18 @@ export interface DecisionRecord {
  * background. Until these leases run out, other deliveries and the expiry sweep leave that work to
  * it; after them (the handler died), whoever comes next finishes it.
  */
-export const PUBLISH_LEASE_MS = 10_000;
+export const PUBLISH_LEASE_MS = 3_000;
 /**
  * An expiry is published by the sweep that took it, which either does so at once or dies; a short
  * lease (the sweep's claim lease) keeps EXPIRED within 5 s of the deadline when it dies.
  */
 export const EXPIRY_PUBLISH_LEASE_MS = 2_000;
 export const CONFIRMATION_LEASE_MS = 60_000;
+/**
+ * How long the handler that recorded a verification owns its question's send. A redelivered request
+ * sends again only after it ran out (the first sender crashed); the send is cut off before it ends.
+ */
+export const SEND_LEASE_MS = 60_000;
 
 export function confirmationOwed(decision: DecisionRecord): boolean {
   return decision.confirmation === "pending" || decision.confirmation === "sending";
@@ -78,6 +83,8 @@ export interface Verification {
   state: VerificationState;
   outboundMessageId: string | null;
   reprompts: number;
+  /** Until when the question's sender owns the send (0 once released or sent). */
+  sendLeaseUntil: number;
   decision: DecisionRecord | null;
 }
 

@@ -58,7 +58,7 @@ describe("decision events", () => {
     expect(bodies).toEqual([expect.objectContaining({ transactionId: denied.transactionId, decision: "DENIED" })]);
   });
 
-  it("keeps the reply message when SNS refuses a publish, and the redelivery publishes the same event", async () => {
+  it("acknowledges the reply when SNS refuses a publish, and the outbox publishes the same event at once after", async () => {
     const attempted: string[] = [];
     let failuresLeft = 1;
     h.clients.sns.middlewareStack.add(
@@ -79,10 +79,12 @@ describe("decision events", () => {
     );
     try {
       const transactionId = await approveNewVerification();
-      const failed = await h.waitForHandled((m) => m.queue === "inbound" && m.outcome === "failed");
-      expect(failed.acknowledged).toBe(false);
+      const handled = await h.waitForHandled((m) => m.queue === "inbound" && m.outcome === "decided");
+      expect(handled.acknowledged).toBe(true);
       const event = await h.waitForDecision(transactionId);
       expect(attempted).toHaveLength(2);
+      // The outbox retries within a second or two, not after the reply window (600 s here).
+      expect(Date.now() - Date.parse(event.decidedAt)).toBeLessThan(5_000);
       expect(JSON.parse(attempted[0] ?? "{}")).toEqual(event);
       expect(h.decisionsFor(transactionId)).toHaveLength(1);
       expect(event.decision).toBe("APPROVED");

@@ -42,8 +42,23 @@ describe("request → SMS → reply → decision", () => {
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(event.decidedAt)).toBeGreaterThanOrEqual(Date.parse(event.requestedAt));
     expect(new Date(event.requestedAt).toISOString()).toBe(event.requestedAt);
+    expect(event).toMatchObject({ schemaVersion: 2, undeliverableReason: null, delivery: null });
     expect(Object.keys(event).sort()).toEqual(
-      ["eventId", "eventType", "transactionId", "decision", "requestedAt", "decidedAt", "phoneNumberMasked", "outboundMessageId", "reply", "metadata"].sort(),
+      [
+        "schemaVersion",
+        "eventId",
+        "eventType",
+        "transactionId",
+        "decision",
+        "requestedAt",
+        "decidedAt",
+        "phoneNumberMasked",
+        "outboundMessageId",
+        "reply",
+        "metadata",
+        "undeliverableReason",
+        "delivery",
+      ].sort(),
     );
     const confirmation = await h.sandbox.waitForSms(
       (sms) => sms.destinationPhoneNumber === request.phoneNumber && sms.messageId !== question.messageId,

@@ -1,12 +1,13 @@
-import { SNSClient, type PublishBatchCommandOutput } from "@aws-sdk/client-sns";
+import { SNSClient, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SnsDecisionPublisher } from "../../src/adapters/aws/sns-decision-publisher.ts";
+import { entryBytes, MAX_BATCH_BYTES, SnsDecisionPublisher } from "../../src/adapters/aws/sns-decision-publisher.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
 import { TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
 
 let aws: AwsEnvironment;
 let sns: SNSClient;
 const calls: string[] = [];
+const batchBytes: number[] = [];
 let failEntry: string | null = null;
 
 beforeAll(async () => {
@@ -15,6 +16,10 @@ beforeAll(async () => {
   sns.middlewareStack.add(
     (next, context) => async (args) => {
       calls.push(context.commandName ?? "?");
+      if (context.commandName === "PublishBatchCommand") {
+        const entries = (args.input as { PublishBatchRequestEntries?: PublishBatchRequestEntry[] }).PublishBatchRequestEntries ?? [];
+        batchBytes.push(entries.reduce((sum, entry) => sum + entryBytes(entry), 0));
+      }
       const result = await next(args);
       if (failEntry !== null && context.commandName === "PublishBatchCommand") {
         const output = result.output as PublishBatchCommandOutput;
@@ -61,6 +66,21 @@ describe("SNS decision publisher", () => {
       { count: 23, status: "published", timeout: 5_000 },
     );
     expect(published).toHaveLength(23);
+  });
+
+  it("never lets a PublishBatch exceed SNS's 256 KiB for the whole batch", async () => {
+    batchBytes.length = 0;
+    const publisher = new SnsDecisionPublisher(sns, aws.topicArn(TOPICS.decisions));
+    const big = (id: string): DecisionEvent => ({ ...event(id), metadata: { note: "x".repeat(40_000) } });
+    const ids = Array.from({ length: 10 }, (_, i) => `txn-big-${i}`);
+    await Promise.all(ids.map((id) => publisher.publish(big(id))));
+    expect(batchBytes.length).toBeGreaterThan(1);
+    for (const bytes of batchBytes) expect(bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    const published = await aws.server.spy.waitForMessages(
+      (m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes("txn-big-"),
+      { count: 10, status: "published", timeout: 5_000 },
+    );
+    expect(published).toHaveLength(10);
   });
 
   it("fails only the caller whose entry SNS refused", async () => {

@@ -5,7 +5,7 @@
  */
 import type { BackgroundTasks } from "../../src/app/background-tasks.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
-import { PermanentSmsError } from "../../src/errors.ts";
+import { DestinationRefusedError } from "../../src/errors.ts";
 import type { Clock, DecisionPublisher, OutboundSms, SmsKind, SmsSender } from "../../src/ports.ts";
 
 export class FakeClock implements Clock {
@@ -33,7 +33,7 @@ export interface SmsAttempt extends OutboundSms {
   /** Position in the whole run, from 0. */
   seq: number;
   at: number;
-  /** sent; refused for good (PermanentSmsError); failed for now (throttled beyond the SDK's retries). */
+  /** sent; refused for good (DestinationRefusedError); failed for now (throttled beyond the SDK's retries). */
   result: "sent" | "refused" | "failed";
   /** null unless sent. */
   messageId: string | null;
@@ -77,7 +77,7 @@ export class FakeSms implements SmsSender {
     }
     if (this.refusing.has(sms.destinationPhoneNumber)) {
       attempt.result = "refused";
-      throw new PermanentSmsError("destination opted out (fake provider)");
+      throw new DestinationRefusedError("OPTED_OUT", "destination opted out (fake provider)");
     }
     attempt.result = "sent";
     attempt.messageId = `sms-${this.#nextId++}`;
@@ -119,8 +119,14 @@ export class FakeBackground implements BackgroundTasks {
   readonly errors: unknown[] = [];
   #running: Array<Promise<void>> = [];
 
-  run(_name: string, task: () => Promise<void>): void {
+  run(name: string, task: () => Promise<void>): Promise<void> {
+    this.tryRun(name, task);
+    return Promise.resolve();
+  }
+
+  tryRun(_name: string, task: () => Promise<void>): boolean {
     this.#running.push(task().catch((error: unknown) => void this.errors.push(error)));
+    return true;
   }
 
   async drain(): Promise<void> {

@@ -19,15 +19,18 @@
  * Not modelled: forgetting by TTL (an early cancellation after 24 h, records after a day), because
  * Redis expires keys on its own real clock, not on the test's clock.
  *
- * Interpretations the contract leaves open, chosen as the implementation does:
- * - an opt-out decides every open verification of the phone; the one the reply's
- *   previousPublishedMessageId names is correlatedBy previousPublishedMessageId, the others phoneNumber;
+ * Contract v2 settles which verification a reply answers (codes first, never a guess) and that a reply
+ * received before a verification was requested never concerns it; the model follows the contract there.
+ * Interpretations the contract still leaves open, chosen as the implementation does:
+ * - an opt-out decides every verification requested before its receipt and still undecided; the one the
+ *   reply's previousPublishedMessageId names is correlatedBy previousPublishedMessageId, the others phoneNumber;
  * - the ask-for-code text names several verifications, so a reply to it correlates by code or phone;
  * - a request for an opted-out phone whose cancellation came first is decided OPTED_OUT (opt-out first);
  * - decisions taken at once (no SMS ever sent) and UNDELIVERABLE never get the "already handled" text;
  * - a reply with nothing open goes to the phone's latest recent decision (ties: greatest transactionId),
  *   which gets the "already handled" text once; HELP there gets the help text.
  */
+import type { UndeliverableReason } from "../../src/domain/decision-event.ts";
 import type { CorrelatedBy, Decision } from "../../src/domain/verification.ts";
 import type { ReplyIntent } from "../../src/domain/reply.ts";
 import type { SmsKind } from "../../src/ports.ts";
@@ -76,9 +79,6 @@ export const CONTRACT: ModelOptions = {
   oneConfirmation: true,
 };
 
-/** A verification still SENDING this long after it was recorded is texted again by a redelivery. */
-export const SEND_LEASE_MS = 30_000;
-
 export interface ReplyFacts {
   inboundMessageId: string;
   answer: "YES" | "NO" | "STOP";
@@ -92,6 +92,7 @@ export interface ModelDecision {
   reply: ReplyFacts | null;
   /** The question's MessageId when it was recorded before the decision, else null. */
   outboundMessageId: string | null;
+  undeliverableReason: UndeliverableReason | null;
 }
 
 export interface ModelVerification {
@@ -225,10 +226,11 @@ export class ReferenceModel {
     }
     const existing = this.verifications.get(input.txn);
     if (existing) {
-      // A duplicate: no second SMS, no second decision; but a question whose sending failed is sent
-      // again once the first attempt cannot still be under way.
-      if (existing.sending && existing.decision === null && now - existing.requestedAt >= SEND_LEASE_MS) {
-        this.#question(existing, step, undefined, now, during);
+      // A duplicate: no second SMS, no second decision; but a question whose sending failed (its sender
+      // gave the send lease back) is sent again, after one more look at the opt-out memory.
+      if (existing.sending && existing.decision === null) {
+        if (this.optedOut.has(existing.phone)) this.#decide(existing, "OPTED_OUT", now, null, step, true);
+        else this.#question(existing, step, undefined, now, during);
       }
       return step;
     }
@@ -272,7 +274,7 @@ export class ReferenceModel {
     question.refused = !question.failed && this.providerRefuses.has(v.phone);
     if (question.failed) return; // stays SENDING: a redelivery texts again
     v.sending = false;
-    if (question.refused && v.decision === null) this.#decide(v, "UNDELIVERABLE", now, null, step, false);
+    if (question.refused && v.decision === null) this.#decide(v, "UNDELIVERABLE", now, null, step, false, "OPTED_OUT");
   }
 
   cancel(txn: string, now: number): Step {
@@ -290,7 +292,11 @@ export class ReferenceModel {
   sweep(now: number): Step {
     const step = emptyStep();
     for (const v of this.verifications.values()) {
-      if (v.decision === null && v.deadline <= now) this.#decide(v, "EXPIRED", now, null, step, true);
+      if (v.decision === null && v.deadline <= now) {
+        // A question never accepted by its deadline: UNDELIVERABLE (NOT_SENT), not EXPIRED.
+        if (v.sending) this.#decide(v, "UNDELIVERABLE", now, null, step, false, "NOT_SENT");
+        else this.#decide(v, "EXPIRED", now, null, step, true);
+      }
     }
     return step;
   }
@@ -334,9 +340,15 @@ export class ReferenceModel {
       receivedAt: input.receivedAt,
     });
 
+    // Contract v2: only verifications whose window [requestedAt, deadline] holds the receipt are open for it.
+    const r = input.receivedAt;
+    const requestedBefore = this.open(phone).filter((v) => v.requestedAt <= r);
+    const inWindow = requestedBefore.filter((v) => !this.options.replyWindowEnforced || r <= v.deadline);
+    const pastDeadline = requestedBefore.filter((v) => !inWindow.includes(v));
+
     if (input.intent === "STOP") {
       this.optedOut.add(phone);
-      for (const v of this.open(phone)) {
+      for (const v of [...inWindow, ...pastDeadline]) {
         const by = v.txn === referenced?.txn ? "previousPublishedMessageId" : "phoneNumber";
         this.#decide(v, "OPTED_OUT", now, facts("STOP", by), step, true);
       }
@@ -344,22 +356,36 @@ export class ReferenceModel {
     }
     if (this.optedOut.has(phone)) return step; // nothing is ever sent to an opted-out number
 
-    const open = this.open(phone);
+    // Contract v2: a decisive reply decides on unambiguous evidence only (a code, or the one open
+    // verification when the handset's latest text was not about another one), and otherwise asks.
+    const decisive = input.intent === "APPROVE" || input.intent === "DENY";
+    const choose = (listed: ModelVerification[]) => text("choose", null, { lists: listed.map((v) => v.txn) });
     let target: ModelVerification | undefined;
     let by: CorrelatedBy = "phoneNumber";
-    if (referenced) {
+    const coded = input.code === null ? undefined : inWindow.find((v) => v.code === input.code);
+    if (coded) {
+      target = coded;
+      by = "referenceCode";
+    } else if (inWindow.length === 1) {
+      const [only] = inWindow;
+      if (referenced === only) by = "previousPublishedMessageId";
+      else if (referenced && decisive) {
+        choose(inWindow);
+        return step;
+      }
+      target = only;
+    } else if (inWindow.length > 1) {
+      if (decisive || !referenced || !inWindow.includes(referenced)) {
+        choose(inWindow);
+        return step;
+      }
       target = referenced;
       by = "previousPublishedMessageId";
-    } else if (input.code !== null && open.some((v) => v.code === input.code)) {
-      target = open.find((v) => v.code === input.code);
-      by = "referenceCode";
-    } else if (open.length === 1) {
-      target = open[0];
-    } else if (open.length > 1) {
-      text("choose", null, { lists: open.map((v) => v.txn) });
-      return step;
     } else {
-      target = this.#latestRecent(phone, now);
+      target =
+        (referenced && referenced.requestedAt <= r ? referenced : undefined) ??
+        pastDeadline[0] ??
+        this.#latestRecent(phone, now, r);
     }
     if (!target) return step; // nothing open, nothing recent: no SMS
 
@@ -403,10 +429,11 @@ export class ReferenceModel {
     return this.verifications.get(message.txn);
   }
 
-  #latestRecent(phone: string, now: number): ModelVerification | undefined {
+  #latestRecent(phone: string, now: number, receivedAt: number): ModelVerification | undefined {
     let latest: ModelVerification | undefined;
     for (const v of this.verifications.values()) {
       if (v.phone !== phone || !v.recent || v.decision === null || now - v.decision.decidedAt > DAY_MS) continue;
+      if (v.requestedAt > receivedAt) continue;
       const l = latest?.decision;
       if (!latest || !l || v.decision.decidedAt > l.decidedAt || (v.decision.decidedAt === l.decidedAt && v.txn > latest.txn)) {
         latest = v;
@@ -415,9 +442,17 @@ export class ReferenceModel {
     return latest;
   }
 
-  #decide(v: ModelVerification, decision: Decision, now: number, reply: ReplyFacts | null, step: Step, recent: boolean): void {
+  #decide(
+    v: ModelVerification,
+    decision: Decision,
+    now: number,
+    reply: ReplyFacts | null,
+    step: Step,
+    recent: boolean,
+    undeliverableReason: UndeliverableReason | null = null,
+  ): void {
     if (v.decision !== null) throw new Error(`model: ${v.txn} decided twice`);
-    v.decision = { decision, decidedAt: now, reply, outboundMessageId: v.outbound };
+    v.decision = { decision, decidedAt: now, reply, outboundMessageId: v.outbound, undeliverableReason };
     v.recent = recent;
     step.decided.push(v.txn);
   }

@@ -514,7 +514,7 @@ function expectedEvent(v: ModelVerification): Omit<DecisionEvent, "eventId"> {
     phoneNumberMasked: maskedPhone(v.phone),
     outboundMessageId: d.outboundMessageId,
     reply: d.reply && { ...d.reply, receivedAt: new Date(d.reply.receivedAt).toISOString() },
-    undeliverableReason: null,
+    undeliverableReason: d.undeliverableReason,
     delivery: null,
     metadata: v.metadata ?? {},
   };

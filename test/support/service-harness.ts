@@ -26,6 +26,10 @@ export interface HarnessOptions {
   redis?: Pick<TestRedis, "url" | "stop">;
   /** Route SMS calls through a proxy whose delay the test controls. */
   slowSms?: boolean;
+  /** DECISION_RETENTION_SECONDS below its floor, so tests see keys really expire. */
+  decisionRetentionSeconds?: number;
+  /** The sweep's interval (default 200 ms). */
+  expiryIntervalMs?: number;
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -49,6 +53,8 @@ export interface Harness {
   service: RunningService;
   /** The clients the service uses (tests may add fault-injecting middleware to them). */
   clients: AwsClients;
+  /** The service's Redis key namespace. */
+  namespace: string;
   /** Starts a fresh service process-equivalent on the same emulator, Redis and namespace. */
   restartService(): Promise<void>;
   stopService(): Promise<void>;
@@ -113,7 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
       waitTimeSeconds: 1,
-      expiryIntervalMs: 200,
+      expiryIntervalMs: options.expiryIntervalMs ?? 200,
+      ...(options.decisionRetentionSeconds !== undefined ? { decisionRetentionSeconds: options.decisionRetentionSeconds } : {}),
       onHandled: (handled) => {
         handledLog.push(handled);
         handledEvents.emit("handled", handled);
@@ -141,6 +148,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return service;
     },
     clients,
+    namespace,
     logLines,
     sqs: testClients.sqs,
     sns: testClients.sns,

@@ -17,6 +17,7 @@ const decided: DecidedVerification = {
   state: "DECIDED",
   outboundMessageId: "msg-1",
   reprompts: 0,
+  sendLeaseUntil: 0,
   decision: {
     decision: "APPROVED",
     decidedAt: Date.parse("2026-11-26T22:00:41.120Z"),

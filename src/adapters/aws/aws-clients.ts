@@ -10,6 +10,11 @@ export interface AwsClients {
   destroy(): void;
 }
 
+const CONNECTION_TIMEOUT_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Above the 20 s long poll of ReceiveMessage. */
+const SQS_REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Created once per process. Endpoint overrides come from the contract's AWS_ENDPOINT_URL* variables;
  * credentials come from the SDK's default chain unless given (the local emulators take fixed ones).
@@ -20,15 +25,22 @@ export function createAwsClients(
 ): AwsClients {
   const { endpoints } = config;
   const common = { region: config.region, ...(credentials ? { credentials } : {}) };
+  // No call may hang forever: a dead connection or a stalled response fails and is retried.
   const sqs = new SQSClient({
     ...common,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: SQS_REQUEST_TIMEOUT_MS },
     ...(endpoints.sqs ? { endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false } : {}),
   });
-  const sns = new SNSClient({ ...common, ...(endpoints.sns ? { endpoint: endpoints.sns } : {}) });
+  const sns = new SNSClient({
+    ...common,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    ...(endpoints.sns ? { endpoint: endpoints.sns } : {}),
+  });
   // Throttling is retried by the SDK's standard strategy: exponential backoff with jitter.
   const sms = new PinpointSMSVoiceV2Client({
     ...common,
     maxAttempts: 6,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     ...(endpoints.sms ? { endpoint: endpoints.sms } : {}),
   });
   return {

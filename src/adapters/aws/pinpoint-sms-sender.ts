@@ -1,11 +1,6 @@
-import {
-  ConflictException,
-  type PinpointSMSVoiceV2Client,
-  SendTextMessageCommand,
-  ValidationException,
-} from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import { PermanentSmsError } from "../../errors.ts";
+import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import type { OutboundSms, SmsSender } from "../../ports.ts";
+import { classifySendError } from "./classify-send-error.ts";
 
 export interface PinpointSenderSettings {
   originationIdentity: string;
@@ -31,23 +26,14 @@ export class PinpointSmsSender implements SmsSender {
           MessageType: "TRANSACTIONAL",
           ...(this.#settings.configurationSetName ? { ConfigurationSetName: this.#settings.configurationSetName } : {}),
           Context: { transactionId: sms.transactionId },
+          ...(sms.timeToLiveSeconds !== undefined ? { TimeToLive: sms.timeToLiveSeconds } : {}),
         }),
+        sms.signal ? { abortSignal: sms.signal } : {},
       );
       if (!output.MessageId) throw new Error("SendTextMessage answered without a MessageId");
       return output.MessageId;
     } catch (error) {
-      throw classify(error);
+      throw classifySendError(error);
     }
   }
-}
-
-/** Refusals that no retry can change become PermanentSmsError; everything else stays retryable. */
-function classify(error: unknown): unknown {
-  if (error instanceof ConflictException && error.Reason === "DESTINATION_PHONE_NUMBER_OPTED_OUT") {
-    return new PermanentSmsError("destination opted out", { cause: error });
-  }
-  if (error instanceof ValidationException) {
-    return new PermanentSmsError(`refused: ${error.Reason ?? "validation"}`, { cause: error });
-  }
-  return error;
 }

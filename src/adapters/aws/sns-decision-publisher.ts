@@ -3,6 +3,8 @@ import type { DecisionEvent } from "../../domain/decision-event.ts";
 import type { DecisionPublisher } from "../../ports.ts";
 
 const MAX_BATCH = 10;
+/** SNS's limit on a whole PublishBatch (every message and its attributes). */
+export const MAX_BATCH_BYTES = 256 * 1024;
 
 interface Pending {
   entry: PublishBatchRequestEntry;
@@ -54,10 +56,9 @@ export class SnsDecisionPublisher implements DecisionPublisher {
 
   #flush(): void {
     this.#scheduled = false;
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      void this.#send(batch);
-    }
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const batch of batchesBySize(queued, (pending) => entryBytes(pending.entry))) void this.#send(batch);
   }
 
   async #send(batch: Pending[]): Promise<void> {
@@ -75,4 +76,36 @@ export class SnsDecisionPublisher implements DecisionPublisher {
       for (const pending of batch) pending.reject(reason);
     }
   }
+}
+
+/** What an entry counts toward the batch limit: its message, and each attribute's name, type and value. */
+export function entryBytes(entry: PublishBatchRequestEntry): number {
+  let bytes = Buffer.byteLength(entry.Message ?? "", "utf8");
+  for (const [name, attribute] of Object.entries(entry.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name, "utf8") + Buffer.byteLength(attribute.DataType ?? "", "utf8");
+    bytes += Buffer.byteLength(attribute.StringValue ?? "", "utf8");
+  }
+  return bytes;
+}
+
+/**
+ * Splits items, in order, into batches of at most MAX_BATCH whose sizes add up to at most
+ * MAX_BATCH_BYTES. An item too large on its own still goes alone, so SNS refuses only that one.
+ */
+export function batchesBySize<T>(items: readonly T[], sizeOf: (item: T) => number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let currentBytes = 0;
+  for (const item of items) {
+    const bytes = sizeOf(item);
+    if (current.length > 0 && (current.length >= MAX_BATCH || currentBytes + bytes > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(item);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

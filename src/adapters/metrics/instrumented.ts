@@ -1,5 +1,5 @@
 import type { DecisionEvent } from "../../domain/decision-event.ts";
-import { PermanentSmsError } from "../../errors.ts";
+import { DestinationRefusedError, PermanentSmsError, SmsSetupError } from "../../errors.ts";
 import type { Clock, DecisionPublisher, OutboundSms, SmsSender } from "../../ports.ts";
 import type { ServiceMetrics } from "./service-metrics.ts";
 
@@ -11,8 +11,7 @@ export function instrumentSmsSender(inner: SmsSender, metrics: ServiceMetrics): 
         metrics.smsSent.inc({ kind: sms.kind });
         return messageId;
       } catch (error) {
-        const reason = error instanceof PermanentSmsError ? "refused" : error instanceof Error ? error.name : "unknown";
-        metrics.smsFailed.inc({ kind: sms.kind, reason });
+        metrics.smsFailed.inc({ kind: sms.kind, reason: failureLabel(error) });
         throw error;
       }
     },
@@ -27,4 +26,12 @@ export function instrumentPublisher(inner: DecisionPublisher, metrics: ServiceMe
       if (event.reply) metrics.replyToDecisionSeconds.observe((clock.now() - Date.parse(event.reply.receivedAt)) / 1000);
     },
   };
+}
+
+/** A bounded label: the provider's reason codes and error names come from closed sets. */
+function failureLabel(error: unknown): string {
+  if (error instanceof DestinationRefusedError) return `refused:${error.reason}`;
+  if (error instanceof SmsSetupError) return `setup:${error.code}`;
+  if (error instanceof PermanentSmsError) return "refused";
+  return error instanceof Error ? error.name : "unknown";
 }

@@ -1,6 +1,9 @@
+import { BUCKET_COUNT, BUCKET_TAGS, bucketOf } from "./buckets.ts";
+
 /**
- * Every key about one cardholder carries the phone number as its hash tag, so each script touches
- * one cluster slot. The transaction index and the deadline set are single-key lookups of their own.
+ * A cardholder's keys live under their bucket's prefix "<ns>:{<tag>}:<phone>:" (see buckets.ts), next
+ * to the bucket's due set, so each script touches one cluster slot. The transaction index is a
+ * single-key lookup of its own.
  */
 export class RedisKeys {
   readonly namespace: string;
@@ -13,12 +16,21 @@ export class RedisKeys {
     return `${this.namespace}:txn:${transactionId}`;
   }
 
-  deadlines(): string {
-    return `${this.namespace}:deadlines`;
+  /** When each verification of a bucket next needs a worker: its deadline, or an unpublished decision. */
+  dueInBucket(bucket: number): string {
+    return `${this.namespace}:{${BUCKET_TAGS[bucket] ?? ""}}:due`;
+  }
+
+  due(phoneNumber: string): string {
+    return this.dueInBucket(bucketOf(phoneNumber));
+  }
+
+  get bucketCount(): number {
+    return BUCKET_COUNT;
   }
 
   phonePrefix(phoneNumber: string): string {
-    return `${this.namespace}:{${phoneNumber}}:`;
+    return `${this.namespace}:{${BUCKET_TAGS[bucketOf(phoneNumber)] ?? ""}}:${phoneNumber}:`;
   }
 
   verificationPrefix(phoneNumber: string): string {

@@ -1,14 +1,18 @@
 import type { Verification } from "../../domain/verification.ts";
+import { CONFIRMATION_LEASE_MS, EXPIRY_PUBLISH_LEASE_MS, PUBLISH_LEASE_MS, SEND_LEASE_MS } from "../../domain/verification.ts";
 import type {
   CancellationLookup,
   CreateResult,
+  DecideOptions,
   DecideResult,
+  DueClaim,
   DueDeadline,
   NewVerification,
   OwedText,
   ReplyInput,
   ReplyOutcome,
   ReplyResult,
+  SendClaim,
   TransactionClaim,
   VerificationStore,
 } from "../../ports.ts";
@@ -19,11 +23,15 @@ import { parseVerification } from "./verification-record.ts";
 const DAY_SECONDS = 86_400;
 /** A message index outlives the longest reply window (a day) by a day, for late replies. */
 const MESSAGE_INDEX_TTL_SECONDS = 2 * DAY_SECONDS;
+export const DEFAULT_RETENTION_SECONDS = 7 * DAY_SECONDS;
 
 export interface StoreOptions {
   namespace?: string;
-  /** How long a decided verification (and its idempotency) is kept. */
-  decidedTtlSeconds?: number;
+  /**
+   * How long a decided verification and its idempotency record are kept (DECISION_RETENTION_SECONDS),
+   * counted from its deadline or its decision, whichever is later.
+   */
+  retentionSeconds?: number;
   random?: () => number;
 }
 
@@ -32,18 +40,21 @@ export class RedisVerificationStore implements VerificationStore {
   readonly #client: RedisClient;
   readonly #scripts: Scripts;
   readonly #keys: RedisKeys;
-  readonly #decidedTtl: number;
+  readonly #retentionMs: number;
   readonly #random: () => number;
 
   constructor(client: RedisClient, options: StoreOptions = {}) {
     this.#client = client;
     this.#scripts = registerScripts(client);
     this.#keys = new RedisKeys(options.namespace);
-    this.#decidedTtl = options.decidedTtlSeconds ?? DAY_SECONDS;
+    this.#retentionMs = (options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
     this.#random = options.random ?? Math.random;
   }
 
-  async claimTransaction(transactionId: string, phoneNumber: string, ttlSeconds: number): Promise<TransactionClaim> {
+  async claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim> {
+    // The longest life its verification can have (deadline + retention); shortened to the decided
+    // verification's own end once its decision is published (markPublished).
+    const ttlSeconds = windowSeconds + this.#retentionMs / 1000;
     const claim = String(
       await this.#scripts.claimTransaction([this.#keys.transaction(transactionId)], [phoneNumber, ttlSeconds]),
     );
@@ -54,7 +65,7 @@ export class RedisVerificationStore implements VerificationStore {
 
   async lookupForCancellation(transactionId: string): Promise<CancellationLookup> {
     const claim = String(
-      await this.#scripts.rememberCancellation([this.#keys.transaction(transactionId)], [DAY_SECONDS]),
+      await this.#scripts.rememberCancellation([this.#keys.transaction(transactionId)], [this.#retentionMs / 1000]),
     );
     if (claim === "!cancelled") return { kind: "remembered" };
     return { kind: "known", phoneNumber: parseClaim(claim).phoneNumber };
@@ -62,13 +73,13 @@ export class RedisVerificationStore implements VerificationStore {
 
   async create(input: NewVerification): Promise<CreateResult> {
     const phone = input.phoneNumber;
-    const openTtl = Math.ceil((input.deadline - input.requestedAt) / 1000) + DAY_SECONDS;
     const reply = (await this.#scripts.createVerification(
       [
         this.#keys.verification(phone, input.transactionId),
         this.#keys.open(phone),
         this.#keys.optOut(phone),
         this.#keys.cancellation(phone, input.transactionId),
+        this.#keys.due(phone),
       ],
       [
         input.transactionId,
@@ -83,9 +94,10 @@ export class RedisVerificationStore implements VerificationStore {
         input.deadline,
         input.cancelledEarlier ? "1" : "0",
         input.eventId,
-        openTtl,
-        this.#decidedTtl,
+        this.#retentionMs,
         this.#codeCandidates().join(","),
+        SEND_LEASE_MS,
+        PUBLISH_LEASE_MS,
       ],
     )) as [string, unknown, number];
     const verification = required(parseVerification(reply[1]));
@@ -94,8 +106,16 @@ export class RedisVerificationStore implements VerificationStore {
     return { kind, verification };
   }
 
-  async scheduleDeadline(phoneNumber: string, transactionId: string, deadline: number): Promise<void> {
-    await this.#client.zadd(this.#keys.deadlines(), "NX", deadline, deadlineMember(phoneNumber, transactionId));
+  async claimSend(phoneNumber: string, transactionId: string, now: number, leaseMs: number): Promise<SendClaim> {
+    const claim = await this.#scripts.claimSend(
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.optOut(phoneNumber)],
+      [now, leaseMs],
+    );
+    return String(claim) as SendClaim;
+  }
+
+  async releaseSend(phoneNumber: string, transactionId: string): Promise<void> {
+    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["sl", "0"]);
   }
 
   async recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null> {
@@ -114,7 +134,7 @@ export class RedisVerificationStore implements VerificationStore {
     phoneNumber: string,
     transactionId: string,
     decision: string,
-    options: { now: number; eventId: string; onlyIfDue?: boolean },
+    options: DecideOptions,
   ): Promise<DecideResult> {
     const reply = (await this.#scripts.decide(
       [
@@ -122,14 +142,17 @@ export class RedisVerificationStore implements VerificationStore {
         this.#keys.open(phoneNumber),
         this.#keys.recent(phoneNumber),
         this.#keys.cancellation(phoneNumber, transactionId),
+        this.#keys.due(phoneNumber),
       ],
       [
         decision,
         options.now,
         options.eventId,
-        this.#decidedTtl,
+        this.#retentionMs,
         options.onlyIfDue ? "1" : "0",
         decision === "CANCELLED" ? "1" : "0",
+        options.undeliverableReason ?? "",
+        options.onlyIfDue ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS,
       ],
     )) as [string, unknown];
     const verification = parseVerification(reply[1]);
@@ -148,6 +171,7 @@ export class RedisVerificationStore implements VerificationStore {
         referenced ? this.#keys.message(phone, referenced) : this.#keys.message(phone, ""),
         this.#keys.optOut(phone),
         this.#keys.recent(phone),
+        this.#keys.due(phone),
       ],
       [
         this.#keys.verificationPrefix(phone),
@@ -160,7 +184,9 @@ export class RedisVerificationStore implements VerificationStore {
         input.eventIdSeed,
         DAY_SECONDS,
         referenced ? "1" : "0",
-        this.#decidedTtl,
+        this.#retentionMs,
+        PUBLISH_LEASE_MS,
+        phone,
       ],
     )) as [string, ...unknown[]];
     const [outcome, owed, ...rest] = reply;
@@ -188,8 +214,16 @@ export class RedisVerificationStore implements VerificationStore {
     return String(claim) as "claimed" | "taken" | "opted_out" | "done";
   }
 
-  async markPublished(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["pub", "1"]);
+  async markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void> {
+    const remainingMs = Number(
+      await this.#scripts.markPublished(
+        [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber)],
+        [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS],
+      ),
+    );
+    // The claim (another slot) was given the longest life the verification could have; it now ends
+    // with the decided verification, so a replay never finds one without the other.
+    if (remainingMs > 0) await this.#client.pexpire(this.#keys.transaction(transactionId), remainingMs);
   }
 
   async markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void> {
@@ -200,17 +234,26 @@ export class RedisVerificationStore implements VerificationStore {
     await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["plr", "1"]);
   }
 
-  async claimDueDeadlines(now: number, limit: number, leaseMs: number): Promise<DueDeadline[]> {
-    const members = (await this.#scripts.claimDue([this.#keys.deadlines()], [now, limit, leaseMs])) as string[];
-    return members.map(parseDeadlineMember).filter((due): due is DueDeadline => due !== null);
+  async claimDue(now: number, limitPerBucket: number, leaseMs: number): Promise<DueClaim> {
+    const buckets = Array.from({ length: this.#keys.bucketCount }, (_, bucket) => bucket);
+    const claimed = await Promise.all(
+      buckets.map(
+        async (bucket) =>
+          (await this.#scripts.claimDue([this.#keys.dueInBucket(bucket)], [now, limitPerBucket, leaseMs])) as string[],
+      ),
+    );
+    return {
+      due: claimed.flat().map(parseDeadlineMember).filter((due): due is DueDeadline => due !== null),
+      more: claimed.some((members) => members.length >= limitPerBucket),
+    };
   }
 
   async completeDeadline(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#client.zrem(this.#keys.deadlines(), deadlineMember(phoneNumber, transactionId));
+    await this.#client.zrem(this.#keys.due(phoneNumber), deadlineMember(phoneNumber, transactionId));
   }
 
   async rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void> {
-    await this.#client.zadd(this.#keys.deadlines(), "XX", at, deadlineMember(phoneNumber, transactionId));
+    await this.#client.zadd(this.#keys.due(phoneNumber), "XX", at, deadlineMember(phoneNumber, transactionId));
   }
 
   async get(transactionId: string): Promise<Verification | null> {

@@ -23,6 +23,7 @@ export function parseVerification(flat: unknown): Verification | null {
     state: (text("st") || "SENDING") as VerificationState,
     outboundMessageId: optional("out") ?? null,
     reprompts: Number(text("rp") || "0"),
+    sendLeaseUntil: Number(text("sl") || "0"),
     decision: parseDecision(f),
   };
 }

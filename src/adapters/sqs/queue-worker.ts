@@ -2,16 +2,11 @@ import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageComman
 import { Consumer } from "sqs-consumer";
 import { PoisonMessageError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
+import type { HandlerResult, MessageHandler, ReceivedMessage } from "../../ports.ts";
 import type { DeadLetter } from "./dead-letter.ts";
+import { unwrapBody } from "./unwrap-body.ts";
 
-export interface HandlerResult {
-  outcome: string;
-  transactionId?: string | undefined;
-  phoneNumberMasked?: string | undefined;
-}
-
-/** Handles one message and names the outcome (logged and counted); throws to leave it on the queue. */
-export type MessageHandler = (message: Message) => Promise<HandlerResult>;
+export type { HandlerResult, MessageHandler } from "../../ports.ts";
 
 export interface QueueWorkerOptions {
   name: string;
@@ -26,6 +21,10 @@ export interface QueueWorkerOptions {
   /** Concurrent long-polling consumers on the queue (default 1). */
   pollers?: number;
   onHandled?: (outcome: HandledMessage) => void;
+  /** Translates an AWS timestamp (epoch ms) into the service clock's time (tests move their clock). */
+  toServiceTime?: (epochMs: number) => number;
+  /** Longest a handler may take; past it the message is left for redelivery (default 60 s). */
+  handlerTimeoutMs?: number;
 }
 
 export interface HandledMessage extends HandlerResult {
@@ -62,6 +61,16 @@ export interface QueueWorker {
 export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const { name, log } = options;
   const visibilityTimeout = options.visibilityTimeoutSeconds ?? 30;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  const toServiceTime = options.toServiceTime ?? ((epochMs: number) => epochMs);
+
+  /** The payload out of any SNS envelope, and when AWS first had it. */
+  const received = (message: Message): ReceivedMessage => {
+    const { payload, publishedAt } = unwrapBody(message.Body);
+    const sentTimestamp = Number(message.Attributes?.SentTimestamp);
+    const awsTime = publishedAt ?? (Number.isFinite(sentTimestamp) ? sentTimestamp : Date.now());
+    return { payload, receivedAt: toServiceTime(awsTime) };
+  };
 
   const inFlight = new Map<Message, Promise<HandledMessage>>();
 
@@ -77,7 +86,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     let result: HandlerResult;
     let acknowledged = true;
     try {
-      result = await options.handler(message);
+      result = await withTimeout(options.handler(received(message)), handlerTimeoutMs);
     } catch (error) {
       if (error instanceof PoisonMessageError) {
         const disposal = await options.deadLetter.reject(message, error.reason).catch((dlqError: unknown) => {
@@ -194,6 +203,21 @@ async function release(sqs: SQSClient, queueUrl: string, messages: Message[]): P
     );
     if (entries.length > 0) await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
   }
+}
+
+const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+
+export class HandlerTimeoutError extends Error {
+  override readonly name = "HandlerTimeoutError";
+}
+
+/** Bounds a handler: past the limit the message is left for redelivery (the work may still finish). */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`the handler took over ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
 /** Error name and message only: AWS errors can carry request bodies, which may hold phone numbers. */

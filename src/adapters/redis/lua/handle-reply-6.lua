@@ -1,34 +1,41 @@
 --[[
-  Handles one inbound SMS of a phone atomically: deduplication on inboundMessageId, correlation
-  (previousPublishedMessageId, then reference code, then the phone's only open verification),
-  and the state change the reply asks for.
-  KEYS[1] open verifications  fv:{phone}:open     (hash transactionId -> reference code)
-  KEYS[2] handled inbound id  fv:{phone}:in:<inboundMessageId>  ('<transactionIds>|<text still owed>')
-  KEYS[3] message index       fv:{phone}:m:<previousPublishedMessageId> (any key of the slot when absent)
-  KEYS[4] opt-out flag        fv:{phone}:optout
-  KEYS[5] recent decisions    fv:{phone}:recent   (zset transactionId -> decidedAt)
-  ARGV[1] verification key prefix fv:{phone}:v:
+  Handles one inbound SMS of a phone atomically: deduplication on inboundMessageId, correlation and
+  the state change the reply asks for.
+  Only verifications whose reply window [requestedAt, deadline] holds the reply's receipt are open
+  for it: a reply received before a verification was requested never concerns it, however late it
+  is handled. A decisive reply (YES/NO) decides only on unambiguous evidence and otherwise asks:
+    1. a reference code of an open verification decides that one, whatever previousPublishedMessageId names;
+    2. else exactly one open verification decides, unless previousPublishedMessageId names a text
+       about another (already decided) verification: the cardholder may be answering that one;
+    3. else, with several open, nothing is decided and the cardholder gets the list (owes: ambiguous).
+  KEYS[1] open verifications  <ns>:{bucket}:<phone>:open     (hash transactionId -> reference code)
+  KEYS[2] handled inbound id  <ns>:{bucket}:<phone>:in:<inboundMessageId>  ('<transactionIds>|<text still owed>')
+  KEYS[3] message index       <ns>:{bucket}:<phone>:m:<previousPublishedMessageId> (any key of the slot when absent)
+  KEYS[4] opt-out flag        <ns>:{bucket}:<phone>:optout
+  KEYS[5] recent decisions    <ns>:{bucket}:<phone>:recent   (zset transactionId -> decidedAt)
+  KEYS[6] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  ARGV[1] verification key prefix <ns>:{bucket}:<phone>:v:
   ARGV[2] intent: APPROVE | DENY | STOP | HELP | START | UNKNOWN
   ARGV[3] canonical answer (YES | NO | STOP | '')   ARGV[4] reference code or ''
   ARGV[5] inboundMessageId   ARGV[6] now (ms)   ARGV[7] receivedAt (ms)   ARGV[8] seed of the decision's eventId
   ARGV[9] TTL of the handled-id record, seconds   ARGV[10] '1' when previousPublishedMessageId was given
-  ARGV[11] TTL of a decided verification, seconds
+  ARGV[11] retention of a decided verification (ms)   ARGV[12] publish lease (ms)   ARGV[13] phone number
   Returns {outcome, owedText, fields...}: one HGETALL array per verification concerned, and the
   text the reply is owed ('' for none; the caller clears it once sent, see clear-owed-text-1.lua).
     duplicate        the inbound id was handled before: fields of what it concerned, so the caller
                      finishes what is left (a publish, or the owed text if it was never sent)
     opted_in         an opt-out was lifted (START)                          owes: opted_in
-    opted_out        STOP: every open verification decided OPTED_OUT
-    ambiguous        several open, no usable code: fields of each one      owes: ambiguous
+    opted_out        STOP: every verification open for it decided OPTED_OUT
+    ambiguous        no unambiguous evidence: fields of each open one       owes: ambiguous
     decided          APPROVED or DENIED
     expired          YES/NO received after the deadline: decided EXPIRED   owes: late
     help | reprompt | late        a text about the verification         owes: the same
     ignored | ignored_late | ignored_unknown | ignored_opted_out | no_verification   nothing to do
 ]]
-local openKey, handledKey, messageKey, optoutKey, recentKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local openKey, handledKey, messageKey, optoutKey, recentKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local prefix, intent, answer, code = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local inboundId, now, receivedAt, eventId = ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
-local decidedTtl = ARGV[11]
+local inboundId, now, receivedAt, eventId = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local retention, publishLease, phone = tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13]
 local DAY_MS = 86400000
 
 local function fields(txn)
@@ -63,11 +70,13 @@ local function decide(txn, decision, correlatedBy)
   if decision == 'APPROVED' or decision == 'DENIED' then
     redis.call('HSET', vkey, 'conf', 'pending')
   end
-  redis.call('EXPIRE', vkey, decidedTtl)
+  local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
+  redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
   redis.call('HDEL', openKey, txn)
+  redis.call('ZADD', dueKey, now + publishLease, phone .. '|' .. txn)
   redis.call('ZADD', recentKey, now, txn)
   redis.call('ZREMRANGEBYSCORE', recentKey, '-inf', now - DAY_MS)
-  redis.call('EXPIRE', recentKey, decidedTtl)
+  redis.call('PEXPIRE', recentKey, retention)
   return redis.call('HGETALL', vkey)
 end
 
@@ -89,9 +98,30 @@ if intent == 'START' then
   return answered('ignored', '', {})
 end
 
+-- The phone's undecided verifications, split by where the receipt falls in each one's window.
+local open, openCodes, pastDeadline = {}, {}, {}
+local undecided = redis.call('HGETALL', openKey)
+for i = 1, #undecided, 2 do
+  local txn = undecided[i]
+  local window = redis.call('HMGET', prefix .. txn, 'reqAt', 'dl')
+  local requestedAt, deadline = tonumber(window[1]), tonumber(window[2])
+  if requestedAt and receivedAt >= requestedAt then
+    if receivedAt <= deadline then
+      table.insert(open, txn)
+      openCodes[txn] = undecided[i + 1]
+    else
+      table.insert(pastDeadline, txn)
+    end
+  end
+end
+local function isOpen(txn)
+  return openCodes[txn] ~= nil
+end
+
 local referencedTxn = false
 if ARGV[10] == '1' then
   referencedTxn = redis.call('GET', messageKey)
+  if referencedTxn and redis.call('EXISTS', prefix .. referencedTxn) == 0 then referencedTxn = false end
 end
 
 if intent == 'STOP' then
@@ -104,10 +134,12 @@ if intent == 'STOP' then
     end
   end
   local decided = {}
-  for _, txn in ipairs(redis.call('HKEYS', openKey)) do
-    local by = (txn == referencedTxn) and 'previousPublishedMessageId' or 'phoneNumber'
-    decide(txn, 'OPTED_OUT', by)
-    table.insert(decided, txn)
+  for _, list in ipairs({open, pastDeadline}) do
+    for _, txn in ipairs(list) do
+      local by = (txn == referencedTxn) and 'previousPublishedMessageId' or 'phoneNumber'
+      decide(txn, 'OPTED_OUT', by)
+      table.insert(decided, txn)
+    end
   end
   return answered('opted_out', '', decided)
 end
@@ -116,30 +148,50 @@ if redis.call('EXISTS', optoutKey) == 1 then
   return answered('ignored_opted_out', '', {})
 end
 
+local decisive = intent == 'APPROVE' or intent == 'DENY'
+
+-- Which verification the reply is about, and on what evidence.
 local txn, by = false, false
-if referencedTxn and redis.call('EXISTS', prefix .. referencedTxn) == 1 then
+if code ~= '' then
+  for _, candidate in ipairs(open) do
+    if openCodes[candidate] == code then txn, by = candidate, 'referenceCode' end
+  end
+end
+if not txn and #open == 1 then
+  local only = open[1]
+  if referencedTxn == only then
+    txn, by = only, 'previousPublishedMessageId'
+  elseif referencedTxn and decisive then
+    -- The handset's latest text was about another verification: the answer may be meant for that one.
+    return answered('ambiguous', 'ambiguous', {only})
+  else
+    txn, by = only, 'phoneNumber'
+  end
+end
+if not txn and #open > 1 then
+  if decisive or not (referencedTxn and isOpen(referencedTxn)) then
+    return answered('ambiguous', 'ambiguous', open)
+  end
   txn, by = referencedTxn, 'previousPublishedMessageId'
 end
-local open = redis.call('HGETALL', openKey)
-if not txn and code ~= '' then
-  for i = 1, #open, 2 do
-    if open[i + 1] == code then txn, by = open[i], 'referenceCode' end
-  end
-end
 if not txn then
-  if #open == 2 then
-    txn, by = open[1], 'phoneNumber'
-  elseif #open > 2 then
-    local listed = {}
-    for i = 1, #open, 2 do table.insert(listed, open[i]) end
-    return answered('ambiguous', 'ambiguous', listed)
-  else
-    local latest = redis.call('ZREVRANGEBYSCORE', recentKey, '+inf', now - DAY_MS, 'LIMIT', 0, 1)
-    if latest[1] == nil then
-      return answered('no_verification', '', {})
-    end
-    txn, by = latest[1], 'phoneNumber'
+  -- Nothing open for this reply: it is about a verification decided (or past its deadline) already.
+  if referencedTxn and not isOpen(referencedTxn) then
+    local requestedAt = tonumber(redis.call('HGET', prefix .. referencedTxn, 'reqAt'))
+    if requestedAt and requestedAt <= receivedAt then txn = referencedTxn end
   end
+  if not txn and pastDeadline[1] then txn = pastDeadline[1] end
+  if not txn then
+    local recent = redis.call('ZREVRANGEBYSCORE', recentKey, '+inf', now - DAY_MS)
+    for _, candidate in ipairs(recent) do
+      local requestedAt = tonumber(redis.call('HGET', prefix .. candidate, 'reqAt'))
+      if requestedAt and requestedAt <= receivedAt then txn = candidate; break end
+    end
+  end
+  if not txn then
+    return answered('no_verification', '', {})
+  end
+  by = 'phoneNumber'
 end
 
 local vkey = prefix .. txn
@@ -161,9 +213,9 @@ if state == 'DECIDED' then
   return answered('ignored_late', '', {txn})
 end
 
-if intent == 'APPROVE' or intent == 'DENY' then
+if decisive then
   -- An answer that reached us after the deadline is no answer in time, even before the sweep ran.
-  if tonumber(receivedAt) > tonumber(redis.call('HGET', vkey, 'dl')) then
+  if receivedAt > tonumber(redis.call('HGET', vkey, 'dl')) then
     decide(txn, 'EXPIRED', false)
     redis.call('HSET', vkey, 'late', '1')
     return answered('expired', 'late', {txn})

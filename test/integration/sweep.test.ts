@@ -1,0 +1,99 @@
+/**
+ * The sweep: EXPIRED on time whatever an SMS send is doing, and at once again after a full pass.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startExpiryPoller } from "../../src/app/expiry-poller.ts";
+import { QUEUES } from "../support/aws-environment.ts";
+import { inboundSms, startHarness, uniquePhone, uniqueTransactionId, type Harness } from "../support/service-harness.ts";
+import { verificationRequest } from "../support/service-harness.ts";
+
+describe("the sweep and SMS sends", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ slowSms: true });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("is never held back by a confirmation resend: another verification's EXPIRED still comes within 5 s", async () => {
+    const proxy = h.smsProxy!;
+    const approved = verificationRequest({ expiresInSeconds: 600 });
+    const unanswered = verificationRequest({ expiresInSeconds: 90 });
+    for (const request of [approved, unanswered]) {
+      await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+      await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
+    }
+    // The confirmation fails beyond the SDK's attempts, so it is left to the sweep.
+    h.sandbox.failNext("SendTextMessage", { name: "InternalServerException", status: 500 }, 6);
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: approved.phoneNumber, messageBody: "YES" })));
+    expect((await h.waitForDecision(String(approved.transactionId))).decision).toBe("APPROVED");
+    await h.waitForHandled((m) => m.queue === "inbound" && m.outcome === "decided");
+    await new Promise<void>((resolve) => {
+      const check = () => (h.sandbox.callCount("SendTextMessage") >= 2 + 6 ? resolve() : setTimeout(check, 20));
+      check();
+    });
+
+    // Now every send hangs, and the sweep takes up the owed confirmation (its lease ran out).
+    proxy.delayMs = 15_000;
+    const resendArrived = new Promise<void>((resolve) => proxy.events.once("request", () => resolve()));
+    h.clock.advance(61_000);
+    await resendArrived;
+    h.clock.advance(30_000);
+    const deadlinePassed = Date.now();
+
+    const expired = await h.waitForDecision(String(unanswered.transactionId));
+    expect(expired.decision).toBe("EXPIRED");
+    expect(Date.now() - deadlinePassed).toBeLessThan(5_000);
+    proxy.delayMs = 0;
+  });
+});
+
+describe("a full pass", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // A sweep every minute: only "again at once after a full pass" can drain the backlog in time.
+    h = await startHarness({ expiryIntervalMs: 60_000 });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("sweeps again at once, draining a backlog far larger than one pass", async () => {
+    const { store, clock } = h.service.context;
+    const now = clock.now();
+    const backlog = Array.from({ length: 2_500 }, () => ({ phoneNumber: uniquePhone(), transactionId: uniqueTransactionId() }));
+    for (let i = 0; i < backlog.length; i += 250) {
+      await Promise.all(
+        backlog.slice(i, i + 250).map(async ({ phoneNumber, transactionId }) => {
+          await store.claimTransaction(transactionId, phoneNumber, 30);
+          await store.create({
+            transactionId,
+            phoneNumber,
+            amountMinor: 100,
+            currency: "USD",
+            merchant: "BACKLOG",
+            cardLast4: "4242",
+            locale: undefined,
+            metadata: undefined,
+            requestedAt: now - 31_000,
+            deadline: now - 1_000,
+            cancelledEarlier: false,
+            eventId: uniqueTransactionId(),
+          });
+        }),
+      );
+    }
+    const poller = startExpiryPoller(h.service.context, 60_000);
+    try {
+      await expect
+        .poll(async () => (await Promise.all(backlog.map(({ transactionId }) => store.get(transactionId)))).filter((v) => v?.state === "DECIDED").length, {
+          timeout: 30_000,
+          interval: 250,
+        })
+        .toBe(backlog.length);
+    } finally {
+      await poller.stop();
+    }
+  });
+});
