@@ -382,7 +382,7 @@ const intent = fc.oneof(
   { weight: 1, arbitrary: fc.constant<ReplyIntent>("STOP") },
 );
 
-const replySpec: fc.Arbitrary<ReplySpec> = fc.record({
+const replySpecWith = (lagsMs: readonly number[]): fc.Arbitrary<ReplySpec> => fc.record({
   from: fc.oneof({ weight: 4, arbitrary: fc.constant("open" as const) }, { weight: 1, arbitrary: fc.constant("any" as const) }),
   phone,
   intent,
@@ -402,10 +402,15 @@ const replySpec: fc.Arbitrary<ReplySpec> = fc.record({
   ),
   reuse: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 10 }) }),
   toService: fc.oneof({ weight: 12, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-  lagMs: fc.constantFrom(0, 0, 1_000, 5_000),
+  lagMs: fc.constantFrom(...lagsMs),
 });
 
-export const commandArbitraries: Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> = [
+/** The lags of the first version's runs: the recorded seeds of its regressions replay only with these. */
+export const V1_LAGS_MS = [0, 0, 1_000, 5_000] as const;
+/** Contract v2: a reply held up (a crash, a Redis pause, a redelivery) is handled long after it was received. */
+export const LAGS_MS = [...V1_LAGS_MS, 40_000] as const;
+
+export const commandArbitrariesWith = (lagsMs: readonly number[]): Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> => [
   ...Array.from({ length: 8 }, () =>
     fc
       .tuple(
@@ -421,7 +426,7 @@ export const commandArbitraries: Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> = [
       )
       .map(([t, p, ttl, variant, metadata, during]) => new RequestCmd(t, p, ttl, variant, metadata, during)),
   ),
-  ...Array.from({ length: 8 }, () => replySpec.map((spec) => new ReplyCmd(spec))),
+  ...Array.from({ length: 8 }, () => replySpecWith(lagsMs).map((spec) => new ReplyCmd(spec))),
   txn.map((t) => new CancelCmd(t)),
   ...Array.from({ length: 2 }, () => fc.nat({ max: 40 }).map((pick) => new RedeliverCmd(pick))),
   // 25 h: past the 24 h windows of late replies and recent decisions (the scripts' own clock
@@ -434,3 +439,5 @@ export const commandArbitraries: Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> = [
   fc.oneof(fc.constant(null), fc.nat({ max: 40 })).map((pick) => new InterleavePublishCmd(pick)),
   fc.nat({ max: PHONES.length - 1 }).filter((p) => p > 0).map((p) => new ProviderRefusesCmd(p)),
 ];
+
+export const commandArbitraries = commandArbitrariesWith(LAGS_MS);

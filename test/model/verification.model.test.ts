@@ -17,6 +17,8 @@ import { startRedisServer, type TestRedis } from "../support/redis-server.ts";
 import {
   AdvanceCmd,
   commandArbitraries,
+  commandArbitrariesWith,
+  V1_LAGS_MS,
   FailPublishCmd,
   FailSmsCmd,
   InterleavePublishCmd,
@@ -57,10 +59,10 @@ async function runCommands(seed: number, commands: Iterable<fc.AsyncCommand<Worl
 }
 
 /** `replayPath`: what fast-check prints after a failing command list, to replay it with seed and path. */
-const stateMachine = (options: ModelOptions, replayPath?: string) =>
+const stateMachine = (options: ModelOptions, replayPath?: string, arbitraries = commandArbitraries) =>
   fc.asyncProperty(
     fc.integer(),
-    fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS, size: "max", ...(replayPath ? { replayPath } : {}) }),
+    fc.commands(arbitraries, { maxCommands: MAX_COMMANDS, size: "max", ...(replayPath ? { replayPath } : {}) }),
     (seed, commands) => runCommands(seed, commands, options),
   );
 
@@ -83,7 +85,7 @@ async function holdsAgainst(signature: RegExp, run: () => Promise<unknown>): Pro
 
 /** Replays a recorded failing run (seed, path, replayPath as fast-check printed them) against the contract. */
 const replaySeed = (seed: number, path: string, replayPath: string) =>
-  fc.assert(stateMachine(CONTRACT, replayPath), { seed, path, endOnFailure: true });
+  fc.assert(stateMachine(CONTRACT, replayPath, commandArbitrariesWith(V1_LAGS_MS)), { seed, path, endOnFailure: true });
 
 const reply = (spec: Partial<ReplySpec>): ReplyCmd =>
   new ReplyCmd({
@@ -211,5 +213,42 @@ describe("regressions: contract deviations found by this test, fixed", () => {
         CONTRACT,
       ),
     ),
+  );
+
+  // Contract v2: found by the model with held-up replies and time, against the code before v2.
+  const BEFORE_REQUESTED = /reply "YES" from \+14255550101 .*received.*: (SMS texts|decision event)/;
+  it("7. scenario: t0 expired, t1 requested; a YES received during t0's window and handled now approves t1", () =>
+    holdsAgainst(BEFORE_REQUESTED, () =>
+      runCommands(
+        0,
+        [new RequestCmd(0, 0, 30, 0, false), new AdvanceCmd(31_000), new RequestCmd(1, 0, 30, 0, false), reply({ lagMs: 20_000 })],
+        CONTRACT,
+      ),
+    ),
+  );
+
+  const GUESS = /reply "YES" from \+14255550101 .*re "sms-\d".*: (SMS texts|decision event)/;
+  it("8. scenario: two open, a YES whose previousPublishedMessageId names one decides it instead of asking", () =>
+    holdsAgainst(GUESS, () =>
+      runCommands(
+        0,
+        [new RequestCmd(0, 0, 60, 0, false), new RequestCmd(1, 0, 60, 0, false), reply({ prev: { kind: "sms", pick: 1 } })],
+        CONTRACT,
+      ),
+    ),
+  );
+  it("8. scenario: a YES to t0's confirmation while t1 is open decides t1 unasked", () =>
+    holdsAgainst(GUESS, () =>
+      runCommands(
+        0,
+        [new RequestCmd(0, 0, 60, 0, false), reply({}), new RequestCmd(1, 0, 60, 0, false), reply({ prev: { kind: "sms", pick: 1 } })],
+        CONTRACT,
+      ),
+    ),
+  );
+
+  const NOT_SENT = /the decision event of t0[\s\S]*"decision":"(EXPIRED|UNDELIVERABLE)"/;
+  it("9. scenario: a question never accepted by its deadline is EXPIRED instead of UNDELIVERABLE (NOT_SENT)", () =>
+    holdsAgainst(NOT_SENT, () => runCommands(0, [new FailSmsCmd("question"), new RequestCmd(0, 0, 30, 0, false), new AdvanceCmd(31_000)], CONTRACT)),
   );
 });
