@@ -285,6 +285,21 @@ export class SweepCmd implements fc.AsyncCommand<W, W> {
   }
 }
 
+/** SNS accepts again: every recorded decision is published within a lease (World.outbox). */
+export class OutboxCmd implements fc.AsyncCommand<W, W> {
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.outbox();
+  }
+
+  toString(): string {
+    return "new OutboxCmd()";
+  }
+}
+
 export class FailPublishCmd implements fc.AsyncCommand<W, W> {
   readonly fault: PublishFault;
 
@@ -440,4 +455,4 @@ export const commandArbitrariesWith = (lagsMs: readonly number[]): Array<fc.Arbi
   fc.nat({ max: PHONES.length - 1 }).filter((p) => p > 0).map((p) => new ProviderRefusesCmd(p)),
 ];
 
-export const commandArbitraries = commandArbitrariesWith(LAGS_MS);
+export const commandArbitraries = [...commandArbitrariesWith(LAGS_MS), fc.constant(new OutboxCmd())];

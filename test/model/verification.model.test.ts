@@ -18,6 +18,7 @@ import {
   AdvanceCmd,
   commandArbitraries,
   commandArbitrariesWith,
+  OutboxCmd,
   V1_LAGS_MS,
   FailPublishCmd,
   FailSmsCmd,
@@ -250,5 +251,12 @@ describe("regressions: contract deviations found by this test, fixed", () => {
   const NOT_SENT = /the decision event of t0[\s\S]*"decision":"(EXPIRED|UNDELIVERABLE)"/;
   it("9. scenario: a question never accepted by its deadline is EXPIRED instead of UNDELIVERABLE (NOT_SENT)", () =>
     holdsAgainst(NOT_SENT, () => runCommands(0, [new FailSmsCmd("question"), new RequestCmd(0, 0, 30, 0, false), new AdvanceCmd(31_000)], CONTRACT)),
+  );
+
+  const OUTBOX = /decision is published within a publish lease of SNS accepting again/;
+  it("10. scenario: topic down, YES → APPROVED unpublished; SNS back, yet the event waits for the reply window", () =>
+    holdsAgainst(OUTBOX, () =>
+      runCommands(0, [new FailPublishCmd("before"), new RequestCmd(0, 0, 600, 0, false), reply({}), new OutboxCmd()], CONTRACT),
+    ),
   );
 });

@@ -18,6 +18,7 @@ import { RedisVerificationStore } from "../../src/adapters/redis/redis-verificat
 import { cancelVerification } from "../../src/app/cancel-verification.ts";
 import type { AppContext } from "../../src/app/context.ts";
 import { EXPIRY_LEASE_MS, expireDue } from "../../src/app/expire-due.ts";
+import { PUBLISH_RETRY_MS } from "../../src/app/settle-decision.ts";
 import { handleReply } from "../../src/app/handle-reply.ts";
 import { requestVerification } from "../../src/app/request-verification.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
@@ -193,6 +194,24 @@ export class World {
   advance(ms: number): void {
     this.clock.advance(ms);
     this.trace.push(`clock +${ms / 1000}s`);
+  }
+
+  /**
+   * SNS accepts publishes again: within a publish lease and one retry, every decision recorded so far
+   * is published (contract v2: never waiting for a reply window or for its message to come back).
+   */
+  async outbox(): Promise<void> {
+    this.publisher.failNext = null;
+    this.publisher.during = null;
+    const recorded = [...this.model.verifications.values()].filter((v) => v.decision !== null).map((v) => v.txn);
+    this.trace.push("SNS accepts publishes again");
+    for (const ms of [PUBLISH_LEASE_MS + 1, PUBLISH_RETRY_MS + 1]) {
+      this.clock.advance(ms);
+      await this.sweep("outbox: sweep");
+    }
+    for (const txn of recorded) {
+      this.#expect(this.#eventIds.has(txn), `${txn}'s decision is published within a publish lease of SNS accepting again`);
+    }
   }
 
   /** Past every deadline and every lease: every decision published, every confirmation sent. */
