@@ -115,8 +115,13 @@ export interface VerificationStore {
     now: number,
     leaseMs: number,
   ): Promise<"claimed" | "taken" | "opted_out" | "done">;
-  /** Records the publish; the idempotency record then ends with the decided verification. */
   markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void>;
+  /**
+   * The idempotency record (another cluster slot) was given the longest life an undecided verification
+   * has; once decided, it ends exactly with the decided verification (its deadline or decision,
+   * whichever is later, plus the retention), so a replay never finds one without the other.
+   */
+  alignClaimWithDecision(verification: Verification, now: number): Promise<void>;
   markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
   releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;
   /** Claims, in every bucket, up to `limitPerBucket` verifications due by `now`, for `leaseMs`. */

@@ -31,15 +31,15 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
     now: ctx.clock.now(),
     eventIdSeed: ctx.newId(),
   });
-  // The text first (it is recorded as owed, so a crash before it is sent is repaired by the
-  // redelivery), then the decision's event, which a duplicate also finishes when it was not published.
-  if (result.owedText) {
-    await sendOwedText(ctx, result.owedText, sms.originationNumber, result.verifications);
-    await ctx.store.clearOwedText(sms.originationNumber, sms.inboundMessageId);
-  }
+  // The decision's event first (it never waits for a text), then the text, recorded as owed: a failed
+  // send fails the message, and its redelivery (a duplicate) sends the text and finishes any publish.
   const owner = result.outcome === "decided" || result.outcome === "opted_out" || result.outcome === "expired";
   if (owner || result.outcome === "duplicate") {
     for (const verification of result.verifications) await settleDecision(ctx, verification, { owner });
+  }
+  if (result.owedText) {
+    await sendOwedText(ctx, result.owedText, sms.originationNumber, result.verifications);
+    await ctx.store.clearOwedText(sms.originationNumber, sms.inboundMessageId);
   }
   return result.outcome;
 }

@@ -37,6 +37,7 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   if (!options.owner && settleLeaseHeld(decision, now)) return;
   if (!decision.published) {
     try {
+      await ctx.store.alignClaimWithDecision(verification, now);
       await ctx.publisher.publish(buildDecisionEvent(verification));
     } catch (error) {
       ctx.log.warn(

@@ -53,7 +53,7 @@ export class RequestCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.clock.advance(1);
+    await world.passTime(1);
     const transactionId = txnId(this.txn);
     const phoneNumber = phoneOf(this.phone);
     const request: VerificationRequest = {
@@ -94,7 +94,7 @@ export class CancelCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.clock.advance(1);
+    await world.passTime(1);
     await world.deliver({ kind: "cancel", txn: txnId(this.txn) });
   }
 
@@ -134,7 +134,7 @@ export class ReplyCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.clock.advance(1);
+    await world.passTime(1);
     const s = this.spec;
     const open = [...world.model.verifications.values()].filter((v) => v.decision === null);
     const phonesWithOpen = PHONES.filter((p) => open.some((v) => v.phone === p));
@@ -213,7 +213,7 @@ export class RedeliverCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.clock.advance(1);
+    await world.passTime(1);
     await world.redeliver(this.pick);
   }
 
@@ -234,8 +234,7 @@ export class AdvanceCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.advance(this.ms);
-    return Promise.resolve();
+    await world.advance(this.ms);
   }
 
   toString(): string {
@@ -260,8 +259,8 @@ export class DeadlineCmd implements fc.AsyncCommand<W, W> {
   async run(_model: W, world: W): Promise<void> {
     const open = [...world.model.verifications.values()].filter((v) => v.decision === null).sort((a, b) => (a.txn < b.txn ? -1 : 1));
     const target = open[this.pick % Math.max(1, open.length)];
-    if (target) world.clock.set(Math.max(world.clock.now() + 1, target.deadline + this.extraMs));
-    else world.clock.advance(1 + this.extraMs);
+    if (target) await world.passTime(Math.max(world.clock.now() + 1, target.deadline + this.extraMs) - world.clock.now());
+    else await world.passTime(1 + this.extraMs);
     await world.sweep(target ? `deadline of ${target.txn} passed: expiry sweep` : "expiry sweep");
   }
 
@@ -276,12 +275,33 @@ export class SweepCmd implements fc.AsyncCommand<W, W> {
   }
 
   async run(_model: W, world: W): Promise<void> {
-    world.clock.advance(1);
+    await world.passTime(1);
     await world.sweep();
   }
 
   toString(): string {
     return "new SweepCmd()";
+  }
+}
+
+/** Time passes for retention: records past it are forgotten, together (World.retention). */
+export class RetentionCmd implements fc.AsyncCommand<W, W> {
+  readonly ms: number;
+
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.retention(this.ms);
+  }
+
+  toString(): string {
+    return `new RetentionCmd(${this.ms})`;
   }
 }
 
@@ -455,4 +475,9 @@ export const commandArbitrariesWith = (lagsMs: readonly number[]): Array<fc.Arbi
   fc.nat({ max: PHONES.length - 1 }).filter((p) => p > 0).map((p) => new ProviderRefusesCmd(p)),
 ];
 
-export const commandArbitraries = [...commandArbitrariesWith(LAGS_MS), fc.constant(new OutboxCmd())];
+export const commandArbitraries = [
+  ...commandArbitrariesWith(LAGS_MS),
+  fc.constant(new OutboxCmd()),
+  // Just past a day (the model's retention) after a decision, or past everything.
+  fc.constantFrom(86_460_000, 86_400_000 + 660_000, 2 * 86_400_000).map((ms) => new RetentionCmd(ms)),
+];

@@ -16,8 +16,10 @@
  * checks their safety (same event, at most one confirmation, nothing to an opted-out number) and,
  * after a final drain, their liveness (every decision published, every confirmation sent).
  *
- * Not modelled: forgetting by TTL (an early cancellation after 24 h, records after a day), because
- * Redis expires keys on its own real clock, not on the test's clock.
+ * Forgetting by time is modelled: as the test's clock moves, the harness fast-forwards the TTLs of the
+ * transaction index, the verification, the open set, a remembered cancellation (all: the retention) and
+ * the handled inbound ids (a day), since Redis expires keys on its own real clock; the message index
+ * keeps living.
  *
  * Contract v2 settles which verification a reply answers (codes first, never a guess) and that a reply
  * received before a verification was requested never concerns it; the model follows the contract there.
@@ -120,7 +122,12 @@ interface Claim {
   /** null: a cancellation is remembered and no request came yet. */
   phone: string | null;
   cancelledEarly: boolean;
+  /** When a cancellation that came first was remembered. */
+  rememberedAt?: number;
 }
+
+/** DECISION_RETENTION_SECONDS of the model's store: its floor, one day. */
+export const RETENTION_MS = DAY_MS;
 
 export interface ExpectedSms {
   kind: SmsKind;
@@ -177,7 +184,8 @@ export class ReferenceModel {
   readonly providerRefuses = new Set<string>();
   /** SMS kinds whose next attempt fails for now (mirrors the fake provider). */
   readonly failNextSms = new Set<SmsKind>();
-  readonly #handled = new Map<string, Set<string>>();
+  /** Handled inboundMessageIds by phone, with when they were first handled (kept a day). */
+  readonly #handled = new Map<string, Map<string, number>>();
   /** Texts a handled reply still owes, by phone and inboundMessageId (their sending failed). */
   readonly #owedTexts = new Map<string, ExpectedSms[]>();
   /** MessageId of an SMS about one verification → that verification (per phone, as Pinpoint names it). */
@@ -281,12 +289,51 @@ export class ReferenceModel {
     const step = emptyStep();
     const claim = this.claims.get(txn);
     if (!claim) {
-      this.claims.set(txn, { phone: null, cancelledEarly: true });
+      this.claims.set(txn, { phone: null, cancelledEarly: true, rememberedAt: now });
       return step;
     }
     const v = this.verifications.get(txn);
     if (v && v.decision === null) this.#decide(v, "CANCELLED", now, null, step, true);
     return step;
+  }
+
+  /**
+   * Contract v2 retention: a verification and its idempotency record are forgotten together, the
+   * retention after its deadline or its decision, whichever is later; a remembered cancellation the
+   * retention after it came. Returns the forgotten transactionIds.
+   */
+  expireRetention(now: number): string[] {
+    const forgotten: string[] = [];
+    for (const [txn, claim] of this.claims) {
+      const v = this.verifications.get(txn);
+      const end = v
+        ? Math.max(v.deadline, v.decision?.decidedAt ?? v.deadline) + RETENTION_MS
+        : (claim.rememberedAt ?? Number.POSITIVE_INFINITY) + RETENTION_MS;
+      if (end > now) continue;
+      this.claims.delete(txn);
+      this.verifications.delete(txn);
+      forgotten.push(txn);
+    }
+    // A handled inbound id is remembered for a day, with the text it still owes.
+    for (const [phone, handled] of this.#handled) {
+      for (const [id, at] of handled) {
+        if (at + DAY_MS > now) continue;
+        handled.delete(id);
+        this.#owedTexts.delete(`${phone} ${id}`);
+      }
+    }
+    // A text still owed about forgotten verifications is owed about what is left of them, if anything.
+    for (const [key, texts] of this.#owedTexts) {
+      const kept = texts.flatMap((sms) => {
+        if (sms.txn !== null && forgotten.includes(sms.txn)) return [];
+        if (!sms.lists) return [sms];
+        const lists = sms.lists.filter((txn) => !forgotten.includes(txn));
+        return lists.length > 0 ? [{ ...sms, lists }] : [];
+      });
+      if (kept.length > 0) this.#owedTexts.set(key, kept);
+      else this.#owedTexts.delete(key);
+    }
+    return forgotten;
   }
 
   sweep(now: number): Step {
@@ -309,7 +356,7 @@ export class ReferenceModel {
     if (input.first && input.intent === "STOP") this.providerRefuses.add(phone);
     if (input.first && input.intent === "START") this.providerRefuses.delete(phone);
 
-    const handled = this.#handled.get(phone) ?? new Set<string>();
+    const handled = this.#handled.get(phone) ?? new Map<string, number>();
     this.#handled.set(phone, handled);
     const owedKey = `${phone} ${input.inboundMessageId}`;
     const text = (kind: SmsKind, txn: string | null, extra: Partial<ExpectedSms> = {}) => {
@@ -325,7 +372,7 @@ export class ReferenceModel {
       for (const sms of owed) text(sms.kind, sms.txn, sms.lists ? { lists: sms.lists } : {});
       return step;
     }
-    handled.add(input.inboundMessageId);
+    handled.set(input.inboundMessageId, now);
 
     if (input.intent === "START") {
       if (this.optedOut.delete(phone)) text("opt_in", null);
@@ -426,7 +473,9 @@ export class ReferenceModel {
     if (!input.previousPublishedMessageId) return undefined;
     const message = this.#messages.get(input.previousPublishedMessageId);
     if (!message || message.phone !== input.phone) return undefined;
-    return this.verifications.get(message.txn);
+    // The index names a transactionId: after retention that id may be another phone's verification.
+    const v = this.verifications.get(message.txn);
+    return v?.phone === message.phone ? v : undefined;
   }
 
   #latestRecent(phone: string, now: number, receivedAt: number): ModelVerification | undefined {

@@ -19,6 +19,7 @@ import {
   commandArbitraries,
   commandArbitrariesWith,
   OutboxCmd,
+  RetentionCmd,
   V1_LAGS_MS,
   FailPublishCmd,
   FailSmsCmd,
@@ -257,6 +258,13 @@ describe("regressions: contract deviations found by this test, fixed", () => {
   it("10. scenario: topic down, YES → APPROVED unpublished; SNS back, yet the event waits for the reply window", () =>
     holdsAgainst(OUTBOX, () =>
       runCommands(0, [new FailPublishCmd("before"), new RequestCmd(0, 0, 600, 0, false), reply({}), new OutboxCmd()], CONTRACT),
+    ),
+  );
+
+  const RETENTION = /(SMS texts|Redis forgot t0|Redis has t0|what Redis holds)/;
+  it("11. scenario: answered at once; past the retention the idempotency record outlives the decision and a replay texts again", () =>
+    holdsAgainst(RETENTION, () =>
+      runCommands(0, [new RequestCmd(0, 0, 600, 0, false), reply({}), new RetentionCmd(86_460_000), new RequestCmd(0, 0, 600, 0, false)], CONTRACT),
     ),
   );
 });

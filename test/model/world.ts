@@ -30,7 +30,7 @@ import { CONFIRMATION_LEASE_MS, PUBLISH_LEASE_MS } from "../../src/domain/verifi
 import { TransientError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
 import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault } from "./fakes.ts";
-import { confirms, merge, ReferenceModel, type ModelOptions, type ModelVerification, type Step } from "./reference-model.ts";
+import { confirms, merge, ReferenceModel, RETENTION_MS, type ModelOptions, type ModelVerification, type Step } from "./reference-model.ts";
 
 export const PHONES = ["+14255550101", "+14255550102", "+447700900123"] as const;
 export const ORIGINATION = "+18005550100";
@@ -88,10 +88,15 @@ export class World {
   /** Owed confirmations of verifications whose phone opted out meanwhile: they must never be sent. */
   readonly #confirmationForfeited = new Set<string>();
 
+  readonly #client: Redis;
+  readonly #namespace: string;
+
   constructor(client: Redis, namespace: string, seed: number, options: ModelOptions) {
     this.model = new ReferenceModel(options);
     this.sms = new FakeSms(this.clock);
-    this.store = new RedisVerificationStore(client, { namespace, random: lcg(seed) });
+    this.#client = client;
+    this.#namespace = namespace;
+    this.store = new RedisVerificationStore(client, { namespace, random: lcg(seed), retentionSeconds: RETENTION_MS / 1000 });
     const lines = this.#logLines;
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -191,9 +196,47 @@ export class World {
     this.sms.refusing.add(phone);
   }
 
-  advance(ms: number): void {
+  advance(ms: number): Promise<void> {
+    return this.passTime(ms);
+  }
+
+  /**
+   * The clock moves, and with it time for the records retention governs: Redis expires keys on its
+   * own real clock, so their TTLs are fast-forwarded by `ms` (the message index keeps living).
+   * Whatever the model forgets must be gone from Redis too, the verification and its idempotency record
+   * together.
+   */
+  async passTime(ms: number, label = `clock +${ms / 1000}s`): Promise<void> {
     this.clock.advance(ms);
-    this.trace.push(`clock +${ms / 1000}s`);
+    if (ms >= 1_000) this.trace.push(label);
+    const governed = /(:(txn|v|cx|in):[^:]+|:open)$/;
+    const keys = (await this.#client.keys(`${this.#namespace}:*`)).filter((key) => governed.test(key));
+    for (const key of keys) {
+      const ttl = await this.#client.pttl(key);
+      if (ttl < 0) continue;
+      if (ttl <= ms) await this.#client.del(key);
+      else await this.#client.pexpire(key, ttl - ms);
+    }
+    const forgotten = this.model.expireRetention(this.clock.now());
+    if (forgotten.length === 0) return;
+    const left = await this.#client.keys(`${this.#namespace}:*`);
+    for (const txn of forgotten) {
+      const kept = left.filter((key) => key.endsWith(`:txn:${txn}`) || key.endsWith(`:v:${txn}`));
+      this.#expectEqual(kept, [], `${label}: Redis forgot ${txn} (its verification and its idempotency record together)`);
+      this.#eventIds.delete(txn);
+      this.#storedEventIds.delete(txn);
+      this.#confirmations.delete(txn);
+      this.#confirmationForfeited.delete(txn);
+      this.#firstEvents.delete(txn);
+      this.#deliveredCount.delete(txn);
+      this.#owed.delete(txn);
+    }
+  }
+
+  async retention(ms: number): Promise<void> {
+    const label = `retention: clock +${ms / 1000}s`;
+    await this.passTime(ms, label);
+    await this.#checkStore(label);
   }
 
   /**
@@ -206,7 +249,7 @@ export class World {
     const recorded = [...this.model.verifications.values()].filter((v) => v.decision !== null).map((v) => v.txn);
     this.trace.push("SNS accepts publishes again");
     for (const ms of [PUBLISH_LEASE_MS + 1, PUBLISH_RETRY_MS + 1]) {
-      this.clock.advance(ms);
+      await this.passTime(ms);
       await this.sweep("outbox: sweep");
     }
     for (const txn of recorded) {
@@ -222,9 +265,9 @@ export class World {
     this.model.failNextSms.clear();
     const deadlines = [...this.model.verifications.values()].map((v) => v.deadline);
     const leases = PUBLISH_LEASE_MS + CONFIRMATION_LEASE_MS + EXPIRY_LEASE_MS;
-    this.clock.set(Math.max(this.clock.now(), ...deadlines) + leases + 1_000);
+    await this.passTime(Math.max(this.clock.now(), ...deadlines) + leases + 1_000 - this.clock.now());
     await this.sweep("drain: sweep past every deadline");
-    this.clock.advance(EXPIRY_LEASE_MS + 1);
+    await this.passTime(EXPIRY_LEASE_MS + 1);
     await this.sweep("drain: sweep again");
     for (const v of this.model.verifications.values()) {
       const where = `after the drain, ${v.txn}`;

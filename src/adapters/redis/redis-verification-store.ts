@@ -215,15 +215,17 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void> {
-    const remainingMs = Number(
-      await this.#scripts.markPublished(
-        [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber)],
-        [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS],
-      ),
+    await this.#scripts.markPublished(
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber)],
+      [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS],
     );
-    // The claim (another slot) was given the longest life the verification could have; it now ends
-    // with the decided verification, so a replay never finds one without the other.
-    if (remainingMs > 0) await this.#client.pexpire(this.#keys.transaction(transactionId), remainingMs);
+  }
+
+  async alignClaimWithDecision(verification: Verification, now: number): Promise<void> {
+    const decidedAt = verification.decision?.decidedAt ?? verification.deadline;
+    const remainingMs = Math.max(verification.deadline, decidedAt) + this.#retentionMs - now;
+    if (remainingMs <= 0) return;
+    await this.#scripts.keepClaim([this.#keys.transaction(verification.transactionId)], [verification.phoneNumber, remainingMs]);
   }
 
   async markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void> {

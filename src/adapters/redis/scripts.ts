@@ -12,6 +12,7 @@ const scriptFiles = {
   decide: "decide-5.lua",
   handleReply: "handle-reply-6.lua",
   markPublished: "mark-published-2.lua",
+  keepClaim: "keep-claim-1.lua",
   setField: "set-field-1.lua",
   claimDue: "claim-due-1.lua",
   claimConfirmation: "claim-confirmation-2.lua",

@@ -49,9 +49,21 @@ if decision then
   return {'decided', redis.call('HGETALL', vkey), 0}
 end
 
-local used = {}
+-- Codes in use among the phone's open verifications; an entry whose verification expired undecided
+-- (never swept within its retention) is dropped on the way.
+local used, othersOpen = {}, 0
 local open = redis.call('HGETALL', openKey)
-for i = 2, #open, 2 do used[open[i]] = true end
+local prefix = string.sub(vkey, 1, #vkey - #ARGV[1])
+for i = 1, #open, 2 do
+  if open[i] == ARGV[1] then
+    -- A stale entry of this very transactionId (an earlier verification of it, expired): replaced below.
+  elseif redis.call('EXISTS', prefix .. open[i]) == 1 then
+    used[open[i + 1]] = true
+    othersOpen = othersOpen + 1
+  else
+    redis.call('HDEL', openKey, open[i])
+  end
+end
 local code = ''
 for candidate in string.gmatch(ARGV[14], '[^,]+') do
   if not used[candidate] then code = candidate; break end
@@ -63,4 +75,4 @@ if redis.call('PTTL', openKey) < deadline + retention - now then
   redis.call('PEXPIRE', openKey, deadline + retention - now)
 end
 redis.call('ZADD', dueKey, 'NX', deadline, member)
-return {'created', redis.call('HGETALL', vkey), #open / 2}
+return {'created', redis.call('HGETALL', vkey), othersOpen}
