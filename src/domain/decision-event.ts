@@ -43,6 +43,20 @@ export const decisionEventSchema = z
 
 export type DecisionEvent = z.infer<typeof decisionEventSchema>;
 
+/** The SNS message attributes (String) every decision event carries, so subscriptions can filter on them. */
+export const decisionEventAttributesSchema = z
+  .object({
+    eventType: decisionEventSchema.shape.eventType,
+    decision: decisionEventSchema.shape.decision,
+  })
+  .describe("SNS message attributes of a decision event, each of DataType String");
+
+export type DecisionEventAttributes = z.infer<typeof decisionEventAttributesSchema>;
+
+export function decisionEventAttributes(event: DecisionEvent): DecisionEventAttributes {
+  return { eventType: event.eventType, decision: event.decision };
+}
+
 /** Built only from what Redis recorded with the decision, so a re-publish carries the same event. */
 export function buildDecisionEvent(verification: DecidedVerification): DecisionEvent {
   const { decision } = verification;

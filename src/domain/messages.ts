@@ -15,7 +15,10 @@ export const verificationRequestSchema = z.strictObject({
   transactionId: transactionIdSchema,
   phoneNumber: e164,
   amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  currency: z.string().refine((code) => supportedCurrencies.has(code), "must be an ISO 4217 currency code"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code")
+    .refine((code) => supportedCurrencies.has(code), "must be an ISO 4217 currency code"),
   merchant: z.string().min(1).max(64),
   cardLast4: z.string().regex(/^\d{4}$/, "must be 4 digits"),
   expiresInSeconds: z.number().int().min(30).max(86_400).optional(),
@@ -23,6 +26,8 @@ export const verificationRequestSchema = z.strictObject({
   metadata: z
     .record(z.string(), z.string())
     .refine((entries) => Object.keys(entries).length <= 20, "must have at most 20 entries")
+    // A refinement is invisible to the JSON Schema export; this states the same bound there.
+    .meta({ maxProperties: 20 })
     .optional(),
 });
 
