@@ -1,8 +1,10 @@
 import { SNSClient, type PublishBatchCommandOutput } from "@aws-sdk/client-sns";
+import type { SnsSpyMessage } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnsDecisionPublisher } from "../../src/adapters/aws/sns-decision-publisher.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
 import { TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
+import { decisionFromSnsMessage } from "../support/decision-event-contract.ts";
 
 let aws: AwsEnvironment;
 let sns: SNSClient;
@@ -61,6 +63,7 @@ describe("SNS decision publisher", () => {
       { count: 23, status: "published", timeout: 5_000 },
     );
     expect(published).toHaveLength(23);
+    for (const message of published) decisionFromSnsMessage(message as SnsSpyMessage);
   });
 
   it("fails only the caller whose entry SNS refused", async () => {
