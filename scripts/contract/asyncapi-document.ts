@@ -20,17 +20,16 @@ const byTransactionId = { location: "$message.payload#/transactionId", descripti
 
 const ref = (path: string) => ({ $ref: `#/${path}` });
 
-function sqsQueueBinding(name: string, deadLetterQueue: string | null) {
+/** A queue as `npm run provision` creates it: its settings, its dead-letter queue and redrive. */
+function provisionedQueueBinding(name: string, deadLetterQueue: string) {
   const queue = {
     name,
     fifoQueue: false,
     visibilityTimeout: QUEUE_SETTINGS.visibilityTimeoutSeconds,
-    ...(deadLetterQueue && { redrivePolicy: { deadLetterQueue: { name: deadLetterQueue }, maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount } }),
+    redrivePolicy: { deadLetterQueue: { name: deadLetterQueue }, maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount },
   };
-  const dlq = deadLetterQueue && {
-    deadLetterQueue: { name: deadLetterQueue, fifoQueue: false, messageRetentionPeriod: QUEUE_SETTINGS.deadLetterRetentionSeconds },
-  };
-  return { sqs: { queue, ...dlq, bindingVersion: SQS_BINDING_VERSION } };
+  const dlq = { name: deadLetterQueue, fifoQueue: false, messageRetentionPeriod: QUEUE_SETTINGS.deadLetterRetentionSeconds };
+  return { sqs: { queue, deadLetterQueue: dlq, bindingVersion: SQS_BINDING_VERSION } };
 }
 
 function sqsOperationBinding(name: string) {
@@ -112,7 +111,7 @@ export function asyncApiDocument() {
           "REQUESTS_QUEUE_URL. Card systems send requests and cancellations here, as raw JSON bodies or inside SNS notification envelopes. A message that fails validation goes to the dead-letter queue.",
         servers: [ref("servers/sqs")],
         messages: { verificationRequested: ref("components/messages/verificationRequested"), verificationCancelled: ref("components/messages/verificationCancelled") },
-        bindings: sqsQueueBinding(localNames.requestsQueue, localNames.requestsDlq),
+        bindings: provisionedQueueBinding(localNames.requestsQueue, localNames.requestsDlq),
       },
       inboundSms: {
         address: localNames.inboundQueue,
@@ -120,7 +119,7 @@ export function asyncApiDocument() {
         description: `INBOUND_QUEUE_URL: subscribed to the two-way SMS topic \`${localNames.inboundTopic}\`, to which AWS End User Messaging SMS publishes every reply (envelope or raw delivery).`,
         servers: [ref("servers/sqs")],
         messages: { inboundSms: ref("components/messages/inboundSms") },
-        bindings: sqsQueueBinding(localNames.inboundQueue, localNames.inboundDlq),
+        bindings: provisionedQueueBinding(localNames.inboundQueue, localNames.inboundDlq),
       },
       smsDeliveryEvents: {
         address: SMS_EVENTS_QUEUE,
@@ -128,7 +127,7 @@ export function asyncApiDocument() {
         description: `SMS_EVENTS_QUEUE_URL (optional): subscribed to the SNS topic of the configuration set's event destination. Not created by \`npm run provision\`; \`${SMS_EVENTS_QUEUE}\` is a suggested name.`,
         servers: [ref("servers/sqs")],
         messages: { smsDeliveryEvent: ref("components/messages/smsDeliveryEvent") },
-        bindings: sqsQueueBinding(SMS_EVENTS_QUEUE, null),
+        bindings: { sqs: { queue: { name: SMS_EVENTS_QUEUE, fifoQueue: false }, bindingVersion: SQS_BINDING_VERSION } },
       },
       verificationDecisions: {
         address: localNames.decisionsTopic,

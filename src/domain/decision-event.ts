@@ -14,13 +14,13 @@ const isoTime = z.iso.datetime({ offset: false, precision: 3 });
 
 export const decisionEventSchema = z
   .object({
-    eventType: z.literal("verification.decided"),
+    eventType: z.literal("verification.decided").describe("also the SNS message attribute eventType"),
     schemaVersion: z.literal(DECISION_EVENT_SCHEMA_VERSION).describe("2 for this shape; raised by any change a strict consumer could trip on"),
     eventId: z.string().min(1).describe("stable id of this decision; a re-publish reuses it, so subscribers deduplicate on it"),
     transactionId: transactionIdSchema,
-    decision: z.enum(decisions),
+    decision: z.enum(decisions).describe("EXPIRED: no decisive reply in time; CANCELLED: the card system cancelled"),
     requestedAt: isoTime.describe("when the service accepted the request: the reply window's start"),
-    decidedAt: isoTime,
+    decidedAt: isoTime.describe("when the decision was recorded"),
     phoneNumberMasked: z.string().regex(/^\+\d\**\d{0,4}$/).describe("+, the first digit, one * per hidden digit, the last four"),
     outboundMessageId: z.string().nullable().describe("MessageId of the question SMS, null when none was accepted"),
     reply: z
