@@ -18,7 +18,7 @@ export const decisionEventSchema = z
     schemaVersion: z.literal(DECISION_EVENT_SCHEMA_VERSION).describe("2 for this shape; raised by any change a strict consumer could trip on"),
     eventId: z.string().min(1).describe("stable id of this decision; a re-publish reuses it, so subscribers deduplicate on it"),
     transactionId: transactionIdSchema,
-    decision: z.enum(decisions).describe("EXPIRED: no decisive reply in time; CANCELLED: the card system cancelled"),
+    decision: z.enum(decisions).meta({ title: "Decision" }).describe("EXPIRED: no decisive reply in time; CANCELLED: the card system cancelled"),
     requestedAt: isoTime.describe("when the service accepted the request: the reply window's start"),
     decidedAt: isoTime.describe("when the decision was recorded"),
     phoneNumberMasked: z.string().regex(/^\+\d\**\d{0,4}$/).describe("+, the first digit, one * per hidden digit, the last four"),
@@ -26,15 +26,17 @@ export const decisionEventSchema = z
     reply: z
       .object({
         inboundMessageId: z.string(),
-        answer: z.enum(["YES", "NO", "STOP"]),
-        correlatedBy: z.enum(["previousPublishedMessageId", "referenceCode", "phoneNumber"]),
+        answer: z.enum(["YES", "NO", "STOP"]).meta({ title: "ReplyAnswer" }),
+        correlatedBy: z.enum(["previousPublishedMessageId", "referenceCode", "phoneNumber"]).meta({ title: "CorrelatedBy" }),
         receivedAt: isoTime,
       })
+      .meta({ title: "DecidingReply" })
       .nullable()
       .describe("the reply that decided, null when none did"),
-    undeliverableReason: z.enum(undeliverableReasons).nullable().describe("set when decision is UNDELIVERABLE, else null"),
+    undeliverableReason: z.enum(undeliverableReasons).meta({ title: "UndeliverableReason" }).nullable().describe("set when decision is UNDELIVERABLE, else null"),
     delivery: z
-      .object({ status: z.enum(["PENDING", "DELIVERED", "FAILED"]), at: isoTime })
+      .object({ status: z.enum(["PENDING", "DELIVERED", "FAILED"]).meta({ title: "DeliveryStatus" }), at: isoTime })
+      .meta({ title: "QuestionDelivery" })
       .nullable()
       .describe("the question's latest delivery status, null when no delivery event arrived"),
     metadata: z.record(z.string(), z.string()).describe("the request's metadata, unchanged"),
