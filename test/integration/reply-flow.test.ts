@@ -32,18 +32,23 @@ describe("request → SMS → reply → decision", () => {
 
     expect(event).toMatchObject({
       eventType: "verification.decided",
+      schemaVersion: 2,
       transactionId: request.transactionId,
       decision: "APPROVED",
       phoneNumberMasked: `+1******${String(request.phoneNumber).slice(-4)}`,
       outboundMessageId: question.messageId,
       reply: { inboundMessageId: reply.inboundMessageId, answer: "YES", correlatedBy: "previousPublishedMessageId" },
+      undeliverableReason: null,
       metadata: { cardId: "card_123" },
     });
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(event.decidedAt)).toBeGreaterThanOrEqual(Date.parse(event.requestedAt));
     expect(new Date(event.requestedAt).toISOString()).toBe(event.requestedAt);
     expect(Object.keys(event).sort()).toEqual(
-      ["eventId", "eventType", "transactionId", "decision", "requestedAt", "decidedAt", "phoneNumberMasked", "outboundMessageId", "reply", "metadata"].sort(),
+      [
+        ...["eventType", "schemaVersion", "eventId", "transactionId", "decision", "requestedAt", "decidedAt", "phoneNumberMasked"],
+        ...["outboundMessageId", "reply", "undeliverableReason", "delivery", "metadata"],
+      ].sort(),
     );
     const confirmation = await h.sandbox.waitForSms(
       (sms) => sms.destinationPhoneNumber === request.phoneNumber && sms.messageId !== question.messageId,
