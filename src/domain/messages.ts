@@ -20,7 +20,7 @@ export const verificationRequestSchema = z.strictObject({
   amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("the amount in the currency's ISO 4217 minor unit"),
   currency: z
     .string()
-    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code")
+    .regex(/^[A-Z]{3}$/, { message: "must be an ISO 4217 currency code", abort: true })
     .refine((code) => supportedCurrencies.has(code), "must be an ISO 4217 currency code")
     .describe("ISO 4217 currency code"),
   merchant: z.string().min(1).max(64).describe("as the SMS names it; shortened to fit one segment"),
