@@ -32,11 +32,13 @@ describe("request → SMS → reply → decision", () => {
 
     expect(event).toMatchObject({
       eventType: "verification.decided",
+      schemaVersion: 2,
       transactionId: request.transactionId,
       decision: "APPROVED",
       phoneNumberMasked: `+1******${String(request.phoneNumber).slice(-4)}`,
       outboundMessageId: question.messageId,
       reply: { inboundMessageId: reply.inboundMessageId, answer: "YES", correlatedBy: "previousPublishedMessageId" },
+      undeliverableReason: null,
       metadata: { cardId: "card_123" },
     });
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
@@ -45,19 +47,8 @@ describe("request → SMS → reply → decision", () => {
     expect(event).toMatchObject({ schemaVersion: 2, undeliverableReason: null, delivery: null });
     expect(Object.keys(event).sort()).toEqual(
       [
-        "schemaVersion",
-        "eventId",
-        "eventType",
-        "transactionId",
-        "decision",
-        "requestedAt",
-        "decidedAt",
-        "phoneNumberMasked",
-        "outboundMessageId",
-        "reply",
-        "metadata",
-        "undeliverableReason",
-        "delivery",
+        ...["eventType", "schemaVersion", "eventId", "transactionId", "decision", "requestedAt", "decidedAt", "phoneNumberMasked"],
+        ...["outboundMessageId", "reply", "undeliverableReason", "delivery", "metadata"],
       ].sort(),
     );
     const confirmation = await h.sandbox.waitForSms(

@@ -1,8 +1,10 @@
 import { SNSClient, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from "@aws-sdk/client-sns";
+import type { SnsSpyMessage } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryBytes, MAX_BATCH_BYTES, SnsDecisionPublisher } from "../../src/adapters/aws/sns-decision-publisher.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
 import { TOPICS, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
+import { decisionFromSnsMessage } from "../support/decision-event-contract.ts";
 
 let aws: AwsEnvironment;
 let sns: SNSClient;
@@ -66,6 +68,7 @@ describe("SNS decision publisher", () => {
       { count: 23, status: "published", timeout: 5_000 },
     );
     expect(published).toHaveLength(23);
+    for (const message of published) decisionFromSnsMessage(message as SnsSpyMessage);
   });
 
   it("never lets a PublishBatch exceed SNS's 256 KiB for the whole batch", async () => {

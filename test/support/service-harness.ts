@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Writable } from "node:stream";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SnsSpyMessage } from "fauxqs";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { PublishCommand } from "@aws-sdk/client-sns";
@@ -13,6 +14,7 @@ import { startSmsSandbox, type SmsSandbox } from "../../dev/sms-sandbox/sms-sand
 import { createLogger } from "../../src/logger.ts";
 import { startService, type RunningService } from "../../src/service.ts";
 import { startAwsEnvironment, TOPICS, QUEUES, type AwsEnvironment } from "./aws-environment.ts";
+import { decisionFromSnsMessage } from "./decision-event-contract.ts";
 import { startDelayingProxy, type DelayingProxy } from "./delaying-proxy.ts";
 import { startRedisServer, type TestRedis } from "./redis-server.ts";
 
@@ -129,11 +131,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let service: RunningService | undefined = await launch();
   const extraWorkers: Array<{ worker: RunningService; clients: AwsClients }> = [];
 
-  const decisionsFor = (transactionId: string): DecisionEvent[] =>
+  const publishedDecisions = () =>
     aws.server.spy
       .getAllMessages()
-      .filter((m) => m.service === "sns" && m.topicName === TOPICS.decisions)
-      .map((m) => JSON.parse((m as { body: string }).body) as DecisionEvent)
+      .flatMap((m) => (m.service === "sns" && m.topicName === TOPICS.decisions ? [m] : []));
+  const decisionsFor = (transactionId: string): DecisionEvent[] =>
+    publishedDecisions()
+      .map(decisionFromSnsMessage)
       .filter((event) => event.transactionId === transactionId);
 
   const harness: Harness = {
@@ -182,7 +186,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         "published",
         WAIT_MS,
       );
-      return JSON.parse((message as { body: string }).body) as DecisionEvent;
+      return decisionFromSnsMessage(message as SnsSpyMessage);
     },
     decisionsFor,
     handled: handledLog,
@@ -212,7 +216,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clients.destroy();
       testClients.destroy();
       await smsProxy?.close();
+      const published = publishedDecisions();
       await Promise.all([aws.stop(), sandbox.close(), ownRedis ? redis.stop() : Promise.resolve()]);
+      // Every decision published while the harness ran, whether a test read it or not.
+      for (const message of published) decisionFromSnsMessage(message);
     },
   };
   return harness;

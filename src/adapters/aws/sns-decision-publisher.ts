@@ -1,5 +1,5 @@
-import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
-import type { DecisionEvent } from "../../domain/decision-event.ts";
+import { PublishBatchCommand, type MessageAttributeValue, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
+import { decisionEventAttributes, type DecisionEvent } from "../../domain/decision-event.ts";
 import type { DecisionPublisher } from "../../ports.ts";
 
 const MAX_BATCH = 10;
@@ -38,10 +38,7 @@ export class SnsDecisionPublisher implements DecisionPublisher {
         entry: {
           Id: "",
           Message: JSON.stringify(event),
-          MessageAttributes: {
-            eventType: { DataType: "String", StringValue: event.eventType },
-            decision: { DataType: "String", StringValue: event.decision },
-          },
+          MessageAttributes: stringAttributes(decisionEventAttributes(event)),
         },
         resolve,
         reject,
@@ -108,4 +105,8 @@ export function batchesBySize<T>(items: readonly T[], sizeOf: (item: T) => numbe
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+function stringAttributes(attributes: Record<string, string>): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
 }

@@ -13,6 +13,7 @@ import {
   waitForTexts,
 } from "../../../dev/browser/dev-page.ts";
 import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
+import { publishedDecisionEvent } from "../../support/decision-event-contract.ts";
 
 const SCREENSHOT = "test-output/dev-page.png";
 const missing = chromiumMissing();
@@ -57,6 +58,7 @@ describe.skipIf(skip)("the dev page in headless Chromium", () => {
 
     // What the page shows came through the real path: the decisions topic's queue.
     expect(system.decisions.decisions.map((d) => [d.event.transactionId, d.event.decision])).toContainEqual([transactionId, "APPROVED"]);
+    for (const received of system.decisions.decisions) publishedDecisionEvent(received.event, received.attributes);
 
     mkdirSync("test-output", { recursive: true });
     await page.screenshot({ path: SCREENSHOT, animations: "disabled" });

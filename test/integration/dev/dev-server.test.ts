@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PageSnapshot } from "../../../dev/dev-feed.ts";
 import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
+import { publishedDecisionEvent } from "../../support/decision-event-contract.ts";
 
 let system: LocalSystem;
 
@@ -65,6 +66,7 @@ describe("the dev page's API", () => {
       event: { decision: "DENIED", reply: { answer: "NO" } },
       attributes: { eventType: "verification.decided", decision: "DENIED" },
     });
+    for (const received of snapshot.decisions) publishedDecisionEvent(received.event, received.attributes);
     expect(snapshot.messages.filter((m) => m.handset === phone).map((m) => m.direction)).toEqual(["out", "in", "out"]);
     expect(snapshot.pending.map((p) => p.transactionId)).not.toContain(transactionId);
     expect(snapshot.queues.map((q) => q.name)).toContain("verification-decisions-consumer-dlq");
