@@ -1,11 +1,7 @@
 import { z } from "zod";
+import { isIso4217Currency } from "./money.ts";
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, "must be an E.164 phone number");
-// ICU's list lacks a few active ISO 4217 codes (the 2021 VED and the fund codes).
-const supportedCurrencies = new Set([
-  ...Intl.supportedValuesOf("currency"),
-  ...["VED", "CLF", "USN", "BOV", "CHE", "CHW", "COU", "MXV", "UYI", "UYW"],
-]);
 
 export const transactionIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 chars of [A-Za-z0-9._:-]");
 
@@ -15,7 +11,7 @@ export const verificationRequestSchema = z.strictObject({
   transactionId: transactionIdSchema,
   phoneNumber: e164,
   amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  currency: z.string().refine((code) => supportedCurrencies.has(code), "must be an ISO 4217 currency code"),
+  currency: z.string().refine(isIso4217Currency, "must be an ISO 4217 currency code"),
   merchant: z.string().min(1).max(64),
   cardLast4: z.string().regex(/^\d{4}$/, "must be 4 digits"),
   expiresInSeconds: z.number().int().min(30).max(86_400).optional(),

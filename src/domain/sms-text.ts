@@ -3,6 +3,7 @@
  * Fixed wording stays inside the GSM alphabet in every language (no á í ó ú ç ê …), so a text only
  * becomes UCS-2 because of the brand, the merchant or the amount.
  */
+import { withoutInvisibleCharacters } from "./invisible-characters.ts";
 import { formatAmount } from "./money.ts";
 import { countSegments, fitsOneSegment, isGsm7, toGsmLatin } from "./sms-segments.ts";
 
@@ -145,20 +146,33 @@ function copyFor(locale: string | undefined): Copy {
 /**
  * The amount in the text's language: a locale whose language has no texts (ar-BH) falls back to
  * English, and its amount is written the English way for that region (en-BH), not in Arabic digits.
+ * Unicode extensions (-u-nu-arab) never reach the formatter (see formatAmount).
  */
 function amountText(amountMinor: number, currency: string, locale: string | undefined): string {
   const tag = locale?.trim().replaceAll("_", "-");
   if (tag === undefined || tag === "") return formatAmount(amountMinor, currency, DEFAULT_LOCALE);
-  const [language = "", ...rest] = tag.split("-");
   const textLanguage = resolveLanguage(tag);
-  if (language.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
-  const region = rest.find((subtag) => /^([A-Za-z]{2}|\d{3})$/.test(subtag));
+  const { language, region } = localeParts(tag);
+  if (language === textLanguage) return formatAmount(amountMinor, currency, tag);
   return formatAmount(amountMinor, currency, region ? `${textLanguage}-${region}` : textLanguage);
 }
 
-/** Brand and merchant as shown: GSM look-alikes and accent-free Latin letters, whitespace collapsed. */
+/** Language and region of a BCP 47 tag, read as BCP 47 reads them ("ar-u-nu-arab" has no region). */
+function localeParts(tag: string): { language: string; region: string | undefined } {
+  try {
+    const { language, region } = new Intl.Locale(tag);
+    return { language, region };
+  } catch {
+    return { language: tag.split("-", 1)[0]?.toLowerCase() ?? "", region: undefined };
+  }
+}
+
+/**
+ * Brand and merchant as shown: no invisible or bidi control characters, GSM look-alikes and
+ * accent-free Latin letters, whitespace collapsed.
+ */
 function displayName(name: string): string {
-  return toGsmLatin(name).replace(/\s+/gu, " ").trim();
+  return toGsmLatin(withoutInvisibleCharacters(name)).replace(/\s+/gu, " ").trim();
 }
 
 function codeSuffix(referenceCode: string | null | undefined): string {
