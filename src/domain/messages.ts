@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metadataSchema } from "./metadata.ts";
 import { isIso4217Currency } from "./money.ts";
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, "must be an E.164 phone number");
@@ -16,10 +17,7 @@ export const verificationRequestSchema = z.strictObject({
   cardLast4: z.string().regex(/^\d{4}$/, "must be 4 digits"),
   expiresInSeconds: z.number().int().min(30).max(86_400).optional(),
   locale: z.string().regex(/^[A-Za-z0-9-]{1,35}$/, "must be a BCP 47 language tag").optional(),
-  metadata: z
-    .record(z.string(), z.string())
-    .refine((entries) => Object.keys(entries).length <= 20, "must have at most 20 entries")
-    .optional(),
+  metadata: metadataSchema.optional(),
 });
 
 export const cancellationSchema = z.strictObject({

@@ -47,6 +47,10 @@ describe("edge classification fuzz (no I/O)", () => {
         const body = toBody(request);
         const wrapped = enveloped ? toBody({ Type: "Notification", MessageId: "m", Message: body, Timestamp: new Date().toISOString() }) : body;
         expect(classify(requestQueueMessageSchema, wrapped)).toBeNull();
+        const parsed = parseMessage(requestQueueMessageSchema, unwrapBody(wrapped).payload);
+        if (request.metadata !== undefined) {
+          expect(parsed.type === "verification.requested" && Object.entries(parsed.metadata ?? {})).toEqual(Object.entries(request.metadata));
+        }
       }),
       runs(500),
     );
