@@ -42,12 +42,11 @@ function baseLocale(locale: string): string {
 }
 
 function currencyFormatter(locale: string, currency: string): Intl.NumberFormat {
-  const base = baseLocale(locale);
-  const key = `${base}\u0000${currency}`;
+  const key = `${locale}\u0000${currency}`;
   let formatter = formatters.get(key);
   if (formatter === undefined) {
     const digits = minorUnitDigits(currency);
-    formatter = new Intl.NumberFormat(base, {
+    formatter = new Intl.NumberFormat(baseLocale(locale), {
       style: "currency",
       currency,
       numberingSystem: "latn",
