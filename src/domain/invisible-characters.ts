@@ -6,7 +6,9 @@
 const INVISIBLE = /[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}]/gu;
 // C0/C1 controls other than whitespace (NUL, ESC, DEL…): they separate words, so they become a space.
 const CONTROL = /[^\P{Cc}\s]/gu;
+const ANY = /[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}\p{Cc}]/u;
 
 export function withoutInvisibleCharacters(text: string): string {
+  if (!ANY.test(text)) return text; // the usual case, and the cheap one
   return text.replace(INVISIBLE, "").replace(CONTROL, " ");
 }

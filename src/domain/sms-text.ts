@@ -160,19 +160,27 @@ function amountText(amountMinor: number, currency: string, locale: string | unde
   const tag = locale?.trim().replaceAll("_", "-");
   if (tag === undefined || tag === "") return formatAmount(amountMinor, currency, DEFAULT_LOCALE);
   const textLanguage = resolveLanguage(tag);
-  const { language, region } = localeParts(tag);
-  if (language === textLanguage) return formatAmount(amountMinor, currency, tag);
+  if (tag.split("-", 1)[0]?.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
+  const region = regionOf(tag);
   return formatAmount(amountMinor, currency, region ? `${textLanguage}-${region}` : textLanguage);
 }
 
-/** Language and region of a BCP 47 tag, read as BCP 47 reads them ("ar-u-nu-arab" has no region). */
-function localeParts(tag: string): { language: string; region: string | undefined } {
+// Parsing a tag costs ~10 µs; locales arrive in requests, so the cache is bounded.
+const MAX_CACHED_REGIONS = 512;
+const regions = new Map<string, string | undefined>();
+
+/** The region of a BCP 47 tag, read as BCP 47 reads it ("ar-u-nu-arab" has none, not "NU"). */
+function regionOf(tag: string): string | undefined {
+  if (regions.has(tag)) return regions.get(tag);
+  let region: string | undefined;
   try {
-    const { language, region } = new Intl.Locale(tag);
-    return { language, region };
+    region = new Intl.Locale(tag).region;
   } catch {
-    return { language: tag.split("-", 1)[0]?.toLowerCase() ?? "", region: undefined };
+    region = undefined;
   }
+  if (regions.size >= MAX_CACHED_REGIONS) regions.clear();
+  regions.set(tag, region);
+  return region;
 }
 
 /**
