@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { verificationRequestSchema, type VerificationRequest } from "../src/domain/messages.ts";
+import { isIso4217Currency, minorUnitDigits } from "../src/domain/money.ts";
 
 /** The dev page's form: amounts in major units as typed ("125.40"), everything else as the contract has it. */
 export interface RequestFormInput {
@@ -50,12 +51,8 @@ export function requestFromForm(input: RequestFormInput): VerificationRequest {
 
 function toMinorUnits(amount: string, currency: string): number {
   if (!/^\d{1,15}(\.\d{1,4})?$/.test(amount)) throw new RequestFormError("amount: must be a number like 125.40");
-  let digits: number;
-  try {
-    digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    throw new RequestFormError("currency: must be an ISO 4217 currency code");
-  }
+  if (!isIso4217Currency(currency)) throw new RequestFormError("currency: must be an ISO 4217 currency code");
+  const digits = minorUnitDigits(currency);
   const [whole = "0", fraction = ""] = amount.split(".");
   if (fraction.length > digits) throw new RequestFormError(`amount: ${currency} has ${digits} decimal places`);
   return Number(whole + fraction.padEnd(digits, "0"));

@@ -2,19 +2,61 @@ import { z } from "zod";
 
 const e164 = /^\+[1-9]\d{7,14}$/;
 
-const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+// Every rule below is worded without the value it refuses: a value may hold a secret (REDIS_URL's password).
 
-const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A whole number in [min, max]; `rule` is the whole message, so it can mention a special value such as 0. */
+const integer = (min: number, max: number, rule = `must be an integer ${min}–${max}`) =>
+  z.string().regex(/^\d{1,16}$/, rule).transform(Number).pipe(z.number().min(min, rule).max(max, rule));
+
+const url = z.url({ error: "must be a URL" });
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+const boolean = z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true");
+
+const REDIS_URL_RULE = "must be redis://[user:password@]host[:port][/db] or rediss://…, user and password percent-encoded";
+
+/** What is wrong with a Redis URL, in words that never repeat any part of it; null when nothing is. */
+function redisUrlProblem(value: string): string | null {
+  if (!URL.canParse(value)) return REDIS_URL_RULE;
+  const parsed = new URL(value);
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") return "must start with redis:// or rediss://";
+  if (parsed.hostname === "") return "must name a host";
+  if (!/^(\/\d{0,5})?$/.test(parsed.pathname)) return "the database after the host must be a number (/0)";
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    return "user and password must be percent-encoded";
+  }
+  return null;
+}
+
+const redisUrl = z.string().check((ctx) => {
+  const problem = redisUrlProblem(ctx.value);
+  if (problem !== null) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
+
+const CLUSTER_SEED = /^([^,:\s]+):(\d{1,5})$/;
+const clusterNodes = z
+  .string()
+  .refine(
+    (value) =>
+      value.split(",").every((seed) => {
+        const port = Number(CLUSTER_SEED.exec(seed)?.[2] ?? Number.NaN);
+        return port >= 1 && port <= 65_535;
+      }),
+    "must be comma-separated host:port seeds, each with a port 1–65535",
+  );
 
 /** Every variable of the contract's "Configuration" table; nothing else is read from the environment. */
 export const configSchema = z.object({
   AWS_REGION: z.string().min(1).default("us-east-1").describe("region for every client"),
-  AWS_ENDPOINT_URL: optionalUrl.describe("endpoint override for every AWS client (emulators)"),
-  AWS_ENDPOINT_URL_SQS: optionalUrl.describe("SQS endpoint override; queue URLs' hosts are then ignored"),
-  AWS_ENDPOINT_URL_SNS: optionalUrl.describe("SNS endpoint override"),
-  AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: optionalUrl.describe("Pinpoint SMS Voice v2 endpoint override"),
-  REQUESTS_QUEUE_URL: z.url().describe("SQS queue of verification requests and cancellations"),
-  INBOUND_QUEUE_URL: z.url().describe("SQS queue subscribed to the two-way SMS SNS topic"),
+  AWS_ENDPOINT_URL: httpUrl.optional().describe("endpoint override for every AWS client (emulators)"),
+  AWS_ENDPOINT_URL_SQS: httpUrl.optional().describe("SQS endpoint override; queue URLs' hosts are then ignored"),
+  AWS_ENDPOINT_URL_SNS: httpUrl.optional().describe("SNS endpoint override"),
+  AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: httpUrl.optional().describe("Pinpoint SMS Voice v2 endpoint override"),
+  REQUESTS_QUEUE_URL: url.describe("SQS queue of verification requests and cancellations"),
+  INBOUND_QUEUE_URL: url.describe("SQS queue subscribed to the two-way SMS SNS topic"),
   DECISIONS_TOPIC_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be a standard (non-FIFO) SNS topic ARN")
@@ -24,22 +66,24 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_:/+.-]{1,256}$/, "must be an E.164 number, phone number id/ARN, pool id/ARN or sender id")
     .describe("identity SMS are sent from"),
   SMS_CONFIGURATION_SET: z.string().min(1).max(256).optional().describe("ConfigurationSetName for SendTextMessage"),
-  REDIS_URL: z
-    .url({ protocol: /^rediss?$/ })
-    .default("redis://127.0.0.1:6379")
-    .describe("redis:// or rediss:// URL"),
-  REDIS_CLUSTER_NODES: z
+  SMS_EVENTS_QUEUE_URL: httpUrl.optional().describe("SQS queue of SMS delivery events; unset = no delivery events"),
+  SMS_MESSAGE_FEEDBACK: boolean.default(false).describe("send with MessageFeedbackEnabled and report RECEIVED on a correlated reply"),
+  SMS_PROTECT_CONFIGURATION_ID: z
     .string()
-    .regex(/^[^,:\s]+:\d{1,5}(,[^,:\s]+:\d{1,5})*$/, "must be comma-separated host:port seeds")
+    .regex(/^[A-Za-z0-9_:/-]{1,256}$/, "must be a protect configuration id or ARN (1-256 chars of [A-Za-z0-9_:/-])")
     .optional()
-    .describe("Redis Cluster seeds; switches to cluster mode"),
-  VERIFICATION_TTL_SECONDS: positiveInt(30, 86_400).default(600).describe("default reply window in seconds"),
-  DECISION_RETENTION_SECONDS: positiveInt(86_400, 366 * 86_400)
+    .describe("ProtectConfigurationId for SendTextMessage"),
+  REDIS_URL: redisUrl.default("redis://127.0.0.1:6379").describe("redis:// or rediss:// URL"),
+  REDIS_CLUSTER_NODES: clusterNodes.optional().describe("Redis Cluster seeds; switches to cluster mode"),
+  VERIFICATION_TTL_SECONDS: integer(30, 86_400).default(600).describe("default reply window in seconds"),
+  DECISION_RETENTION_SECONDS: integer(86_400, 315_360_000, "must be an integer 86400–315360000 (one day to ten years)")
     .default(604_800)
     .describe("how long a decided verification and its idempotency record are kept"),
   BRAND_NAME: z.string().trim().min(1).max(40).default("Your bank").describe("sender name at the start of every SMS"),
-  HTTP_PORT: positiveInt(0, 65_535).default(8080).describe("operations HTTP port"),
-  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(1, 600)
+  HTTP_PORT: integer(0, 65_535, "must be an integer 1–65535 (or 0 for any free port)")
+    .default(8080)
+    .describe("operations HTTP port"),
+  SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600)
     .default(25)
     .describe("how long a stop waits for in-flight messages before releasing them"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino level"),
@@ -57,6 +101,10 @@ export interface Config {
   /** The E.164 number replies must be addressed to, when the origination identity is a number. */
   originationNumber: string | undefined;
   smsConfigurationSet: string | undefined;
+  /** SQS queue of SMS delivery events; undefined = no delivery events. */
+  smsEventsQueueUrl: string | undefined;
+  smsMessageFeedback: boolean;
+  smsProtectConfigurationId: string | undefined;
   redis: { url: string; clusterNodes: Array<{ host: string; port: number }> | undefined };
   verificationTtlSeconds: number;
   decisionRetentionSeconds: number;
@@ -70,15 +118,19 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+/**
+ * Parses the environment; throws a ConfigError whose message is one line naming the variable and
+ * what is wrong with it. Empty counts as unset.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const variable = issue?.path.join(".") ?? "environment";
-    const problem = issue?.code === "invalid_type" && issue.input === undefined ? "is required" : issue?.message;
-    throw new ConfigError(`invalid configuration: ${variable} ${problem ?? "is invalid"}`);
+    const variable = String(issue?.path[0] ?? "environment");
+    const value = present[variable];
+    const problem = value === undefined ? "is required" : (issue?.message ?? "is invalid");
+    throw new ConfigError(`invalid configuration: ${variable}: ${problem}`);
   }
   return toConfig(parsed.data);
 }
@@ -97,6 +149,9 @@ function toConfig(env: Env): Config {
     originationIdentity: env.ORIGINATION_IDENTITY,
     originationNumber: e164.test(env.ORIGINATION_IDENTITY) ? env.ORIGINATION_IDENTITY : undefined,
     smsConfigurationSet: env.SMS_CONFIGURATION_SET,
+    smsEventsQueueUrl: env.SMS_EVENTS_QUEUE_URL,
+    smsMessageFeedback: env.SMS_MESSAGE_FEEDBACK,
+    smsProtectConfigurationId: env.SMS_PROTECT_CONFIGURATION_ID,
     redis: {
       url: env.REDIS_URL,
       clusterNodes: env.REDIS_CLUSTER_NODES?.split(",").map((seed) => {

@@ -1,11 +1,8 @@
 import { z } from "zod";
+import { metadataSchema } from "./metadata.ts";
+import { isIso4217Currency } from "./money.ts";
 
 const e164 = z.string().regex(/^\+[1-9]\d{7,14}$/, "must be an E.164 phone number");
-// ICU's list lacks a few active ISO 4217 codes (the 2021 VED and the fund codes).
-const supportedCurrencies = new Set([
-  ...Intl.supportedValuesOf("currency"),
-  ...["VED", "CLF", "USN", "BOV", "CHE", "CHW", "COU", "MXV", "UYI", "UYW"],
-]);
 
 export const transactionIdSchema = z
   .string()
@@ -21,7 +18,7 @@ export const verificationRequestSchema = z.strictObject({
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, { message: "must be an ISO 4217 currency code", abort: true })
-    .refine((code) => supportedCurrencies.has(code), "must be an ISO 4217 currency code")
+    .refine(isIso4217Currency, "must be an ISO 4217 currency code")
     .describe("ISO 4217 currency code"),
   merchant: z.string().min(1).max(64).describe("as the SMS names it; shortened to fit one segment"),
   cardLast4: z.string().regex(/^\d{4}$/, "must be 4 digits").describe("the card's last four digits"),
@@ -31,13 +28,7 @@ export const verificationRequestSchema = z.strictObject({
     .regex(/^[A-Za-z0-9-]{1,35}$/, "must be a BCP 47 language tag")
     .optional()
     .describe("BCP 47 language of the SMS; unknown languages fall back to English"),
-  metadata: z
-    .record(z.string(), z.string())
-    .refine((entries) => Object.keys(entries).length <= 20, "must have at most 20 entries")
-    // A refinement is invisible to the JSON Schema export; this states the same bound there.
-    .meta({ maxProperties: 20 })
-    .optional()
-    .describe("echoed unchanged in the decision event"),
+  metadata: metadataSchema.optional().describe("echoed unchanged in the decision event"),
 });
 
 export const cancellationSchema = z.strictObject({

@@ -16,12 +16,28 @@ export interface ParsedReply {
 
 type KnownIntent = Exclude<ReplyIntent, "UNKNOWN">;
 
+/**
+ * The word each language's texts tell the cardholder to send for each answer ("Reply YES 417 or NO 417",
+ * "Reply STOP to opt out"). The texts take their words from here and REPLY_WORDS below includes them,
+ * so whatever a text suggests parses to the answer it stands for.
+ */
+export const SUGGESTED_REPLY_WORDS = {
+  en: { APPROVE: "YES", DENY: "NO", STOP: "STOP" },
+  es: { APPROVE: "SI", DENY: "NO", STOP: "STOP" },
+  fr: { APPROVE: "OUI", DENY: "NON", STOP: "STOP" },
+  de: { APPROVE: "JA", DENY: "NEIN", STOP: "STOP" },
+} as const satisfies Readonly<Record<string, Readonly<Record<"APPROVE" | "DENY" | "STOP", string>>>>;
+
+const suggested = (intent: "APPROVE" | "DENY" | "STOP"): string[] =>
+  Object.values(SUGGESTED_REPLY_WORDS).map((words) => words[intent]);
+
 /** The reply words, spelled as in the contract; lookups go through the same normalization as replies. */
 export const REPLY_WORDS: Readonly<Record<KnownIntent, ReadonlySet<string>>> = {
-  APPROVE: new Set(["YES", "Y", "YEP", "YEAH", "OK", "APPROVE", "1", "SI", "SÍ", "OUI", "JA"]),
-  DENY: new Set(["NO", "N", "NOPE", "DENY", "DECLINE", "FRAUD", "2", "NON", "NEIN"]),
+  APPROVE: new Set([...suggested("APPROVE"), "Y", "YEP", "YEAH", "OK", "APPROVE", "1", "SÍ"]),
+  DENY: new Set([...suggested("DENY"), "N", "NOPE", "DENY", "DECLINE", "FRAUD", "2"]),
   STOP: new Set([
-    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REVOKE", "REMOVE", "ARRET", "TD",
+    ...suggested("STOP"),
+    "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REVOKE", "REMOVE", "ARRET", "TD",
   ]),
   HELP: new Set(["HELP", "INFO"]),
   START: new Set(["START", "UNSTOP"]),

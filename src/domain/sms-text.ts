@@ -3,10 +3,13 @@
  * Fixed wording stays inside the GSM alphabet in every language (no á í ó ú ç ê …), so a text only
  * becomes UCS-2 because of the brand, the merchant or the amount.
  */
+import { withoutInvisibleCharacters } from "./invisible-characters.ts";
 import { formatAmount } from "./money.ts";
+import { SUGGESTED_REPLY_WORDS } from "./reply.ts";
 import { countSegments, fitsOneSegment, isGsm7, toGsmLatin } from "./sms-segments.ts";
 
-export type SmsLanguage = "en" | "es" | "fr" | "de";
+/** The languages with texts: those whose reply words the parser's table suggests. */
+export type SmsLanguage = keyof typeof SUGGESTED_REPLY_WORDS;
 
 export type ConfirmedDecision = "APPROVED" | "DENIED";
 
@@ -46,85 +49,91 @@ interface Copy {
   optedIn: (brand: string) => string;
 }
 
+// Every reply word a text suggests comes from the parser's own table (SUGGESTED_REPLY_WORDS).
+const EN = SUGGESTED_REPLY_WORDS.en;
+const ES = SUGGESTED_REPLY_WORDS.es;
+const FR = SUGGESTED_REPLY_WORDS.fr;
+const DE = SUGGESTED_REPLY_WORDS.de;
+
 const COPY: Readonly<Record<SmsLanguage, Copy>> = {
   en: {
-    yes: "YES",
-    no: "NO",
+    yes: EN.APPROVE,
+    no: EN.DENY,
     or: "or",
     question: (p) => `${p.brand}: Did you attempt ${p.amount} at ${p.merchant} with card ending ${p.last4}? Reply ${p.answer}`,
     compactQuestion: (p) => `${p.brand}: Did you pay ${p.amount} at ${p.merchant}, card ${p.last4}? ${p.answer}`,
     help: (brand, code) =>
-      `${brand}: Reply YES${code} if you made this purchase or NO${code} if not.` +
+      `${brand}: Reply ${EN.APPROVE}${code} if you made this purchase or ${EN.DENY}${code} if not.` +
       (code === "" ? " If the text shows a code, add it after your answer." : "") +
-      " Reply STOP to opt out.",
+      ` Reply ${EN.STOP} to opt out.`,
     reprompt: (brand, answer) => `${brand}: Sorry, we did not understand. Reply ${answer}`,
     approved: (p) => `${p.brand}: Thank you. You confirmed ${p.amount} at ${p.merchant}. No further action is needed.`,
     denied: (p) =>
       `${p.brand}: Thank you. The charge of ${p.amount} at ${p.merchant} was declined; we will contact you about a new card.`,
     alreadyHandled: (brand) => `${brand}: This request was already handled. No further reply is needed.`,
     chooseVerification: (brand, list, example) =>
-      `${brand}: Several purchases await your answer: ${list}. Reply YES or NO with the code, e.g. ${example}`,
-    optedIn: (brand) => `${brand}: You will receive our verification texts again. Reply STOP to opt out.`,
+      `${brand}: Several purchases await your answer: ${list}. Reply ${EN.APPROVE} or ${EN.DENY} with the code, e.g. ${example}`,
+    optedIn: (brand) => `${brand}: You will receive our verification texts again. Reply ${EN.STOP} to opt out.`,
   },
   es: {
-    yes: "SI",
-    no: "NO",
+    yes: ES.APPROVE,
+    no: ES.DENY,
     or: "o",
     question: (p) =>
       `${p.brand}: ¿Hiciste una compra de ${p.amount} en ${p.merchant} con la tarjeta terminada en ${p.last4}? Responde ${p.answer}`,
     compactQuestion: (p) => `${p.brand}: ¿Pagaste ${p.amount} en ${p.merchant}, tarjeta ${p.last4}? ${p.answer}`,
     help: (brand, code) =>
-      `${brand}: Responde SI${code} si reconoces la compra o NO${code} si no.` +
+      `${brand}: Responde ${ES.APPROVE}${code} si reconoces la compra o ${ES.DENY}${code} si no.` +
       (code === "" ? " Si el mensaje trae una clave, agrégala a tu respuesta." : "") +
-      " Responde STOP para darte de baja.",
+      ` Responde ${ES.STOP} para darte de baja.`,
     reprompt: (brand, answer) => `${brand}: No entendimos tu respuesta. Responde ${answer}`,
     approved: (p) => `${p.brand}: Gracias. Confirmaste el pago de ${p.amount} en ${p.merchant}. No hace falta hacer nada.`,
     denied: (p) =>
       `${p.brand}: Gracias. Rechazamos el cargo de ${p.amount} en ${p.merchant}; te contactaremos para darte una nueva tarjeta.`,
     alreadyHandled: (brand) => `${brand}: Esta solicitud ya fue atendida. No hace falta responder.`,
     chooseVerification: (brand, list, example) =>
-      `${brand}: Varias compras pendientes: ${list}. Responde SI o NO con la clave, ej.: ${example}`,
-    optedIn: (brand) => `${brand}: Vuelves a recibir nuestros SMS de seguridad. Responde STOP para darte de baja.`,
+      `${brand}: Varias compras pendientes: ${list}. Responde ${ES.APPROVE} o ${ES.DENY} con la clave, ej.: ${example}`,
+    optedIn: (brand) => `${brand}: Vuelves a recibir nuestros SMS de seguridad. Responde ${ES.STOP} para darte de baja.`,
   },
   fr: {
-    yes: "OUI",
-    no: "NON",
+    yes: FR.APPROVE,
+    no: FR.DENY,
     or: "ou",
     question: (p) =>
       `${p.brand}: Avez-vous tenté de payer ${p.amount} chez ${p.merchant} avec la carte finissant par ${p.last4} ? Répondez ${p.answer}`,
     compactQuestion: (p) => `${p.brand}: Avez-vous payé ${p.amount} chez ${p.merchant}, carte ${p.last4} ? ${p.answer}`,
     help: (brand, code) =>
-      `${brand}: Répondez OUI${code} si vous avez fait cet achat, sinon NON${code}.` +
+      `${brand}: Répondez ${FR.APPROVE}${code} si vous avez fait cet achat, sinon ${FR.DENY}${code}.` +
       (code === "" ? " Si le message indique un code, ajoutez-le à votre réponse." : "") +
-      " Répondez STOP pour vous désinscrire.",
+      ` Répondez ${FR.STOP} pour vous désinscrire.`,
     reprompt: (brand, answer) => `${brand}: Nous n'avons pas compris votre réponse. Répondez ${answer}`,
     approved: (p) => `${p.brand}: Merci. Vous avez confirmé le paiement de ${p.amount} chez ${p.merchant}. Rien d'autre à faire.`,
     denied: (p) =>
       `${p.brand}: Merci. Le paiement de ${p.amount} chez ${p.merchant} a été refusé ; nous vous contacterons pour une nouvelle carte.`,
     alreadyHandled: (brand) => `${brand}: Cette demande a déjà été traitée. Aucune réponse n'est nécessaire.`,
     chooseVerification: (brand, list, example) =>
-      `${brand}: Plusieurs paiements en attente : ${list}. Répondez OUI ou NON suivi du code, ex. ${example}`,
-    optedIn: (brand) => `${brand}: Vous recevrez de nouveau nos SMS de vérification. Répondez STOP pour vous désinscrire.`,
+      `${brand}: Plusieurs paiements en attente : ${list}. Répondez ${FR.APPROVE} ou ${FR.DENY} suivi du code, ex. ${example}`,
+    optedIn: (brand) => `${brand}: Vous recevrez de nouveau nos SMS de vérification. Répondez ${FR.STOP} pour vous désinscrire.`,
   },
   de: {
-    yes: "JA",
-    no: "NEIN",
+    yes: DE.APPROVE,
+    no: DE.DENY,
     or: "oder",
     question: (p) =>
       `${p.brand}: Haben Sie ${p.amount} bei ${p.merchant} mit Ihrer Karte mit Endziffern ${p.last4} bezahlt? Antworten Sie ${p.answer}`,
     compactQuestion: (p) => `${p.brand}: Haben Sie ${p.amount} bei ${p.merchant} bezahlt (Karte ${p.last4})? ${p.answer}`,
     help: (brand, code) =>
-      `${brand}: Antworten Sie JA${code}, wenn Sie die Zahlung veranlasst haben, sonst NEIN${code}.` +
+      `${brand}: Antworten Sie ${DE.APPROVE}${code}, wenn Sie die Zahlung veranlasst haben, sonst ${DE.DENY}${code}.` +
       (code === "" ? " Steht ein Code in der SMS, fügen Sie ihn an." : "") +
-      " Antworten Sie STOP zum Abmelden.",
+      ` Antworten Sie ${DE.STOP} zum Abmelden.`,
     reprompt: (brand, answer) => `${brand}: Wir haben Ihre Antwort nicht verstanden. Antworten Sie ${answer}`,
     approved: (p) => `${p.brand}: Danke. Sie haben die Zahlung von ${p.amount} bei ${p.merchant} bestätigt. Sie müssen nichts weiter tun.`,
     denied: (p) =>
       `${p.brand}: Danke. Die Zahlung von ${p.amount} bei ${p.merchant} wurde abgelehnt; wir kontaktieren Sie wegen einer neuen Karte.`,
     alreadyHandled: (brand) => `${brand}: Diese Anfrage wurde bereits bearbeitet. Sie müssen nicht mehr antworten.`,
     chooseVerification: (brand, list, example) =>
-      `${brand}: Mehrere Zahlungen sind offen: ${list}. Antworten Sie JA oder NEIN mit dem Code, z. B. ${example}`,
-    optedIn: (brand) => `${brand}: Sie erhalten wieder unsere Sicherheits-SMS. Antworten Sie STOP zum Abmelden.`,
+      `${brand}: Mehrere Zahlungen sind offen: ${list}. Antworten Sie ${DE.APPROVE} oder ${DE.DENY} mit dem Code, z. B. ${example}`,
+    optedIn: (brand) => `${brand}: Sie erhalten wieder unsere Sicherheits-SMS. Antworten Sie ${DE.STOP} zum Abmelden.`,
   },
 };
 
@@ -145,20 +154,41 @@ function copyFor(locale: string | undefined): Copy {
 /**
  * The amount in the text's language: a locale whose language has no texts (ar-BH) falls back to
  * English, and its amount is written the English way for that region (en-BH), not in Arabic digits.
+ * Unicode extensions (-u-nu-arab) never reach the formatter (see formatAmount).
  */
 function amountText(amountMinor: number, currency: string, locale: string | undefined): string {
   const tag = locale?.trim().replaceAll("_", "-");
   if (tag === undefined || tag === "") return formatAmount(amountMinor, currency, DEFAULT_LOCALE);
-  const [language = "", ...rest] = tag.split("-");
   const textLanguage = resolveLanguage(tag);
-  if (language.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
-  const region = rest.find((subtag) => /^([A-Za-z]{2}|\d{3})$/.test(subtag));
+  if (tag.split("-", 1)[0]?.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
+  const region = regionOf(tag);
   return formatAmount(amountMinor, currency, region ? `${textLanguage}-${region}` : textLanguage);
 }
 
-/** Brand and merchant as shown: GSM look-alikes and accent-free Latin letters, whitespace collapsed. */
+// Parsing a tag costs ~10 µs; locales arrive in requests, so the cache is bounded.
+const MAX_CACHED_REGIONS = 512;
+const regions = new Map<string, string | undefined>();
+
+/** The region of a BCP 47 tag, read as BCP 47 reads it ("ar-u-nu-arab" has none, not "NU"). */
+function regionOf(tag: string): string | undefined {
+  if (regions.has(tag)) return regions.get(tag);
+  let region: string | undefined;
+  try {
+    region = new Intl.Locale(tag).region;
+  } catch {
+    region = undefined;
+  }
+  if (regions.size >= MAX_CACHED_REGIONS) regions.clear();
+  regions.set(tag, region);
+  return region;
+}
+
+/**
+ * Brand and merchant as shown: no invisible or bidi control characters, GSM look-alikes and
+ * accent-free Latin letters, whitespace collapsed.
+ */
 function displayName(name: string): string {
-  return toGsmLatin(name).replace(/\s+/gu, " ").trim();
+  return toGsmLatin(withoutInvisibleCharacters(name)).replace(/\s+/gu, " ").trim();
 }
 
 function codeSuffix(referenceCode: string | null | undefined): string {

@@ -148,7 +148,12 @@ export const validRequestArb = fc.record(
     cardLast4: fc.stringMatching(/^\d{4}$/),
     expiresInSeconds: fc.integer({ min: 30, max: 86_400 }),
     locale,
-    metadata: fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 5 }),
+    // Contract v2 bounds, and the keys an object spread or a record parse would lose.
+    metadata: fc.dictionary(
+      fc.oneof(fc.string({ minLength: 1, maxLength: 64 }), fc.constantFrom("__proto__", "constructor", "toString", "prototype")),
+      fc.string({ maxLength: 256 }),
+      { maxKeys: 20 },
+    ),
   },
   { requiredKeys: ["type", "transactionId", "phoneNumber", "amountMinor", "currency", "merchant", "cardLast4"] },
 );

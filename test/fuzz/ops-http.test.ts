@@ -4,7 +4,8 @@
 // answer, never a 5xx; a well-formed request gets exactly what the contract's table says; the
 // server stays healthy and logs no failure.
 // Replay: FUZZ_SEED=<seed printed by fast-check>.
-import { connect } from "node:net";
+import { createServer, type Server } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../support/aws-environment.ts";
@@ -16,7 +17,17 @@ const ANSWER_MS = 5_000;
 
 let h: Harness;
 let known: { transactionId: string; phoneNumber: string };
+/**
+ * A bare Node.js HTTP server: what the parser alone makes of some bytes. It answers 299 with the
+ * method and target it parsed (in a header, so HEAD keeps them); a refusal is the parser's own answer.
+ */
+let parserOnly: Server;
 beforeAll(async () => {
+  parserOnly = createServer((req, res) => {
+    const parsed = Buffer.from(JSON.stringify({ method: req.method, url: req.url }), "utf8").toString("base64");
+    res.writeHead(299, { "x-parsed": parsed, "content-length": 0 }).end();
+  });
+  await new Promise<void>((resolve) => parserOnly.listen(0, "127.0.0.1", resolve));
   h = await startHarness();
   const request = verificationRequest();
   known = { transactionId: String(request.transactionId), phoneNumber: String(request.phoneNumber) };
@@ -25,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.stop();
+  await new Promise((resolve) => parserOnly?.close(resolve));
 });
 
 interface RawAnswer {
@@ -33,9 +45,9 @@ interface RawAnswer {
 }
 
 /** Writes the bytes as they are and reads until the server closes; rejects if it does not close in time. */
-function rawRequest(bytes: Buffer): Promise<RawAnswer> {
+function rawRequest(bytes: Buffer, port = h.service.opsPort): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(h.service.opsPort, "127.0.0.1");
+    const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
@@ -143,20 +155,36 @@ describe("ops HTTP fuzz", () => {
     );
   }, 60_000);
 
-  it("answers every malformed request with a 4xx, never a 5xx or silence", async () => {
+  it("answers every malformed request as the parser and the contract say: a 4xx when refused, never a 5xx or silence", async () => {
+    const outcomes = { refused: 0, parsed: 0, closed: 0 };
     await fc.assert(
       fc.asyncProperty(malformed, async (bytes) => {
-        const answer = await rawRequest(bytes);
         const shown = JSON.stringify(bytes.toString("latin1").slice(0, 120));
-        // Node's HTTP server closes a CONNECT at once when nothing listens for it: closed, not hung.
-        if (answer.status === null && bytes.toString("latin1").startsWith("CONNECT ")) return;
-        expect(answer.status, `no HTTP answer to ${shown}`).not.toBeNull();
-        expect(answer.status, shown).toBeGreaterThanOrEqual(200);
-        expect(answer.status, shown).toBeLessThan(500);
+        const [answer, parser] = await Promise.all([rawRequest(bytes), rawRequest(bytes, (parserOnly.address() as AddressInfo).port)]);
+        const parsed = /^x-parsed: (\S+)/im.exec(parser.text)?.[1];
+        if (parser.status === 299 && parsed !== undefined) {
+          // The parser took it: the contract's table decides, as for any request.
+          outcomes.parsed += 1;
+          const { method, url } = JSON.parse(Buffer.from(parsed, "base64").toString("utf8")) as { method: string; url: string };
+          expect(answer.status, `${shown} parsed as ${method} ${url}`).toBe(contractStatus(method, url));
+        } else if (parser.status === null) {
+          // Only a CONNECT nobody listens for is closed without an answer, by Node itself: closed, not hung.
+          outcomes.closed += 1;
+          expect(bytes.toString("latin1").startsWith("CONNECT "), `no HTTP answer to ${shown}`).toBe(true);
+          expect(answer.status, shown).toBeNull();
+        } else {
+          outcomes.refused += 1;
+          expect(parser.status, `the parser's refusal of ${shown}`).toBeGreaterThanOrEqual(400);
+          expect(parser.status, `the parser's refusal of ${shown}`).toBeLessThan(500);
+          expect(answer.status, shown).toBe(parser.status);
+        }
         noPhoneNumberIn(answer);
       }),
       runs(800),
     );
+    // The generator reaches each kind of outcome, or the checks above would not all have run.
+    expect(outcomes.refused).toBeGreaterThan(50);
+    expect(outcomes.parsed).toBeGreaterThan(50);
   }, 60_000);
 
   it("stays healthy, ready and quiet afterwards", async () => {

@@ -14,6 +14,7 @@ import type { HandledMessage } from "../../src/adapters/sqs/queue-worker.ts";
 import { QUEUES } from "../support/aws-environment.ts";
 import { inboundSms, startHarness, verificationRequest, type Harness } from "../support/service-harness.ts";
 import { inboundJunk, phoneNumbersIn, requestJunk, toBody, type Junk } from "./arbitraries.ts";
+import { contractAccepts, type QueueKind } from "./contract-oracle.ts";
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
 const JUNK_PER_QUEUE = process.env.FUZZ_MESSAGES ? Number(process.env.FUZZ_MESSAGES) : 1_000;
@@ -41,6 +42,8 @@ interface Outgoing {
   /** For failure messages: what the body is. */
   kind: string;
   valid: boolean;
+  /** For junk: whether the contract makes it a valid message after all (test/fuzz/contract-oracle.ts). */
+  contractAccepts?: boolean;
 }
 
 const sentBodies = new Map<string, Outgoing>();
@@ -156,10 +159,12 @@ describe(`queue edges fuzz (seed ${SEED}, ${JUNK_PER_QUEUE} junk bodies per queu
         let state = SEED || 1;
         return () => ((state = (state * 48_271) % 2_147_483_647) / 2_147_483_647);
       })();
-      const junkOf = (arb: fc.Arbitrary<Junk>, offset: number): Outgoing[] =>
-        fc.sample(arb, { numRuns: JUNK_PER_QUEUE, seed: SEED + offset }).map((junk) => ({ ...junk, valid: false }));
-      const requestBodies = junkOf(requestJunk({ phoneShapedKeys: PHONE_SHAPED_KEYS }), 0);
-      const inboundBodies = junkOf(inboundJunk({ phoneShapedKeys: PHONE_SHAPED_KEYS }), 1);
+      const junkOf = (arb: fc.Arbitrary<Junk>, offset: number, queue: QueueKind): Outgoing[] =>
+        fc
+          .sample(arb, { numRuns: JUNK_PER_QUEUE, seed: SEED + offset })
+          .map((junk) => ({ ...junk, valid: false, contractAccepts: contractAccepts(queue, junk.body) }));
+      const requestBodies = junkOf(requestJunk({ phoneShapedKeys: PHONE_SHAPED_KEYS }), 0, "requests");
+      const inboundBodies = junkOf(inboundJunk({ phoneShapedKeys: PHONE_SHAPED_KEYS }), 1, "inbound");
 
       // Valid traffic, half of it in SNS envelopes, shuffled into the junk.
       const requests = Array.from({ length: VALID }, (_, i) => verificationRequest({ transactionId: `txn-fuzz-${SEED}-${i}` }));
@@ -220,6 +225,13 @@ describe(`queue edges fuzz (seed ${SEED}, ${JUNK_PER_QUEUE} junk bodies per queu
           .map((m) => (m as { messageAttributes: Record<string, { StringValue?: string }> }).messageAttributes.sourceMessageId?.StringValue),
       );
       const rejected = h.handled.filter((m) => m.outcome.startsWith("rejected:"));
+      // Exactly the junk the contract refuses is rejected; what it accepts after all is handled.
+      const misjudged = h.handled.flatMap((m) => {
+        const sent = sentBodies.get(m.messageId ?? "");
+        if (sent?.contractAccepts === undefined || m.outcome.startsWith("rejected:") !== sent.contractAccepts) return [];
+        return [`${m.outcome} for ${sent.kind} the contract ${sent.contractAccepts ? "accepts" : "refuses"}: ${sent.body.slice(0, 300)}`];
+      });
+      expect(misjudged, `junk judged against the contract ${context}`).toEqual([]);
       expect(rejected.length).toBeGreaterThan(JUNK_PER_QUEUE); // most junk is junk
       for (const m of rejected) expect(dlqSources.has(m.messageId), `rejected ${m.messageId} not dead-lettered`).toBe(true);
       for (const m of rejected) expect(sentBodies.get(m.messageId ?? "")?.valid, `a valid message was rejected ${context}`).toBe(false);

@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SubscribeCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { SMS_NUMBER, startProvisionHarness, VOICE_NUMBER } from "../support/provision-harness.ts";
+import { ACCOUNT, REGION, SMS_NUMBER, startProvisionHarness, VOICE_NUMBER } from "../support/provision-harness.ts";
 import type { ProvisionHarness } from "../support/provision-harness.ts";
+import { startRedisServer } from "../support/redis-server.ts";
+import { verificationRequest } from "../support/service-harness.ts";
+import { spawnService } from "../support/service-process.ts";
 
 let account: ProvisionHarness;
 
@@ -53,13 +57,68 @@ describe("npm run provision", () => {
     expect(stderr).toMatch(/refuse\s+phone number \+18885550199\s+its SMS capability is not enabled/);
   });
 
-  it("prints the plan on stderr and, on stdout, an environment the service starts with", async () => {
+  it("prints the plan on stderr and, on stdout, an environment the service starts and works with", async () => {
     const { code, stdout, stderr } = await cli(["--phone-number", SMS_NUMBER.phoneNumber]);
 
     expect(code).toBe(0);
     expect(stderr).toMatch(/^create\s+sqs queue verification-requests\s/m);
     const env = Object.fromEntries(stdout.trim().split("\n").map((line) => line.split(/=(.*)/s, 2) as [string, string]));
     expect(Object.keys(env).sort()).toEqual(["AWS_REGION", "DECISIONS_TOPIC_ARN", "INBOUND_QUEUE_URL", "ORIGINATION_IDENTITY", "REQUESTS_QUEUE_URL"]);
-    expect(() => loadConfig(env)).not.toThrow();
+
+    // The service as production starts it, with exactly that environment; only what a deployment
+    // adds beside it (endpoints of this fake account, a Redis, a port) comes from here.
+    const redis = await startRedisServer();
+    const service = spawnService({
+      ...env,
+      AWS_ENDPOINT_URL: account.fauxqs.address,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: account.sandbox.url,
+      REDIS_URL: redis.url,
+      HTTP_PORT: "0",
+    });
+    try {
+      await service.waitForLine((line) => line.msg === "redis available: consuming");
+
+      // It reads the requests queue and texts from the provisioned number...
+      const request = verificationRequest();
+      const transactionId = String(request.transactionId);
+      await account.sqs.send(new SendMessageCommand({ QueueUrl: env["REQUESTS_QUEUE_URL"], MessageBody: JSON.stringify(request) }));
+      const sms = await account.sandbox.waitForSms((m) => m.context?.["transactionId"] === transactionId, 15_000);
+      expect(sms.destinationPhoneNumber).toBe(request.phoneNumber);
+
+      // ...and publishes its decision to the provisioned topic.
+      const { QueueUrl: probe = "" } = await account.sqs.send(new CreateQueueCommand({ QueueName: "decisions-probe" }));
+      await account.sns.send(
+        new SubscribeCommand({
+          TopicArn: env["DECISIONS_TOPIC_ARN"],
+          Protocol: "sqs",
+          Endpoint: `arn:aws:sqs:${REGION}:${ACCOUNT}:decisions-probe`,
+          Attributes: { RawMessageDelivery: "true" },
+        }),
+      );
+      await account.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: env["REQUESTS_QUEUE_URL"],
+          MessageBody: JSON.stringify({ type: "verification.cancelled", transactionId }),
+        }),
+      );
+      const decision = await receiveOne(probe);
+      expect(JSON.parse(decision)).toMatchObject({ transactionId, decision: "CANCELLED" });
+
+      service.child.kill("SIGTERM");
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      service.child.kill("SIGKILL");
+      await redis.stop();
+    }
   });
 });
+
+async function receiveOne(queueUrl: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { Messages = [] } = await account.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
+    const body = Messages[0]?.Body;
+    if (body !== undefined) return body;
+  }
+  throw new Error("no decision reached the provisioned topic in 15 s");
+}

@@ -26,6 +26,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { data as iso4217Currencies } from "currency-codes";
+import { withoutInvisibleCharacters } from "../../src/domain/invisible-characters.ts";
 import { formatAmount, minorUnitDigits } from "../../src/domain/money.ts";
 import { countSegments, isGsm7, toGsmLatin } from "../../src/domain/sms-segments.ts";
 import {
@@ -85,15 +87,20 @@ const fitsOne = (text: string): boolean => countSegments(text).segments === 1;
 const segments = (text: string): number => countSegments(text).segments;
 
 /** Brand and merchant as the texts show them. */
-const shown = (name: string): string => toGsmLatin(name).replace(/\s+/gu, " ").trim();
+const shown = (name: string): string => toGsmLatin(withoutInvisibleCharacters(name)).replace(/\s+/gu, " ").trim();
 
 function amountFor(amountMinor: number, currency: string, locale: string | undefined): string {
   const tag = locale?.trim().replaceAll("_", "-");
   if (tag === undefined || tag === "") return formatAmount(amountMinor, currency, "en-US");
-  const [language = "", ...rest] = tag.split("-");
   const textLanguage = resolveLanguage(tag);
-  if (language.toLowerCase() === textLanguage) return formatAmount(amountMinor, currency, tag);
-  const region = rest.find((subtag) => /^([A-Za-z]{2}|[0-9]{3})$/.test(subtag));
+  let parsed: { language: string; region?: string | undefined };
+  try {
+    parsed = new Intl.Locale(tag);
+  } catch {
+    parsed = { language: tag.split("-", 1)[0]?.toLowerCase() ?? "" };
+  }
+  if (parsed.language === textLanguage) return formatAmount(amountMinor, currency, tag);
+  const { region } = parsed;
   return formatAmount(amountMinor, currency, region ? `${textLanguage}-${region}` : textLanguage);
 }
 
@@ -112,14 +119,16 @@ function keptPrefix(merchant: string): string {
 
 // ---- generators ----------------------------------------------------------------------------------
 
-const CURRENCIES = Intl.supportedValuesOf("currency");
+const CURRENCIES = iso4217Currencies.map((entry) => entry.code);
 const LOCALES = [
   undefined, "", "en-US", "en-GB", "en-IN", "es-ES", "es-MX", "fr-FR", "fr-CA", " fr-CH ", "de-DE", "de_CH",
   "ja-JP", "ar-EG", "hi-IN", "zh-Hans-CN", "pt-BR", "xx-YY", "not a locale!",
+  "en-US-u-nu-arab", "ar-u-nu-arab", "fr-FR-u-nu-fullwide-cu-jpy", "de-CH-u-rg-inzzzz", "es-x-private",
 ];
 const MERCHANT_CHARS = [
   ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij0123456789", " ", " ", " ", "#", "&", "'", "-", ".", ",", "*", "/",
   "é", "ü", "ñ", "ç", "€", "[", "~", "’", "–", "\u00A0", "\t", "☀", "漢", "😀", "👩‍👩‍👧", "🇫🇷", "ß", "Ω", "ı",
+  "\u202E", "\u2066", "\u200B", "\u200D", "\uFEFF", "\u061C", "\u0000", "\u001B",
 ];
 const merchant = fc
   .oneof(
@@ -303,18 +312,30 @@ describe("help, re-prompt and the list of open verifications", () => {
 });
 
 describe("money and segment arithmetic under the texts", () => {
-  it("formats every amount exactly (digits of the minor units, up to 2^53-1) in Latin-digit locales", () => {
+  it("formats every amount exactly (ISO 4217 minor units, up to 2^53-1) in Latin digits in every locale", () => {
     fc.assert(
       fc.property(
         amountMinor,
         currency,
-        fc.constantFrom("en-US", "en-IN", "de-DE", "fr-FR", "es-ES", "ja-JP", "de-CH"),
+        fc.constantFrom("en-US", "en-IN", "de-DE", "fr-FR", "es-ES", "ja-JP", "de-CH", "ar-EG", "fa-IR", "hi-IN", "bn-BD", "my-MM"),
         (amount, cur, loc) => {
           const digits = minorUnitDigits(cur);
           const expectedDigits = BigInt(amount).toString().padStart(digits + 1, "0");
           expect(formatAmount(amount, cur, loc).replace(/[^0-9]/g, "")).toBe(expectedDigits);
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("lets no Unicode extension of the locale change the amount", () => {
+    const extension = fc.constantFrom(
+      "-u-nu-arab", "-u-nu-hanidec", "-u-nu-fullwide", "-u-cu-jpy", "-u-cu-bhd", "-u-rg-jpzzzz", "-u-ca-islamic", "-x-nu-arab",
+    );
+    fc.assert(
+      fc.property(amountMinor, currency, fc.constantFrom("en-US", "de-DE", "fr-FR", "es-MX", "ar-EG"), extension, (amount, cur, loc, ext) => {
+        expect(formatAmount(amount, cur, `${loc}${ext}`)).toBe(formatAmount(amount, cur, loc));
+      }),
       { numRuns: RUNS },
     );
   });

@@ -69,18 +69,79 @@ describe("configuration", () => {
   });
 
   it.each([
-    [{ REQUESTS_QUEUE_URL: "" }, "invalid configuration: REQUESTS_QUEUE_URL is required"],
-    [{ DECISIONS_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:decisions.fifo" }, "DECISIONS_TOPIC_ARN must be a standard (non-FIFO) SNS topic ARN"],
+    [{ REQUESTS_QUEUE_URL: "" }, "invalid configuration: REQUESTS_QUEUE_URL: is required"],
+    [{ DECISIONS_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:decisions.fifo" }, "DECISIONS_TOPIC_ARN: must be a standard (non-FIFO) SNS topic ARN"],
     [{ VERIFICATION_TTL_SECONDS: "10" }, "VERIFICATION_TTL_SECONDS"],
     [{ VERIFICATION_TTL_SECONDS: "ten" }, "VERIFICATION_TTL_SECONDS"],
     [{ HTTP_PORT: "70000" }, "HTTP_PORT"],
     [{ REDIS_URL: "http://127.0.0.1:6379" }, "REDIS_URL"],
-    [{ REDIS_CLUSTER_NODES: "10.0.0.1" }, "REDIS_CLUSTER_NODES must be comma-separated host:port seeds"],
+    [{ REDIS_CLUSTER_NODES: "10.0.0.1" }, "REDIS_CLUSTER_NODES: must be comma-separated host:port seeds"],
+    [{ REDIS_CLUSTER_NODES: "10.0.0.1:6379,10.0.0.2:65536" }, "REDIS_CLUSTER_NODES: must be comma-separated host:port seeds, each with a port 1–65535"],
+    [{ REDIS_CLUSTER_NODES: "10.0.0.1:0" }, "each with a port 1–65535"],
+    [{ HTTP_PORT: "abc" }, "HTTP_PORT: must be an integer 1–65535"],
+    [{ HTTP_PORT: "80.5" }, "HTTP_PORT: must be an integer 1–65535"],
+    [{ HTTP_PORT: "0x50" }, "HTTP_PORT: must be an integer 1–65535"],
+    [{ VERIFICATION_TTL_SECONDS: " 60" }, "VERIFICATION_TTL_SECONDS: must be an integer 30–86400"],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: "1e2" }, "SHUTDOWN_TIMEOUT_SECONDS: must be an integer 1–600"],
+    [{ DECISION_RETENTION_SECONDS: "86399" }, "DECISION_RETENTION_SECONDS: must be an integer 86400–"],
+    [{ SMS_MESSAGE_FEEDBACK: "1" }, "SMS_MESSAGE_FEEDBACK: must be true or false"],
+    [{ SMS_EVENTS_QUEUE_URL: "sqs-events" }, "SMS_EVENTS_QUEUE_URL: must be an http(s) URL"],
+    [{ SMS_PROTECT_CONFIGURATION_ID: "protect config" }, "SMS_PROTECT_CONFIGURATION_ID: must be a protect configuration id"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ AWS_ENDPOINT_URL_SQS: "not a url" }, "AWS_ENDPOINT_URL_SQS"],
   ])("refuses %o with one line naming the variable", (override, expected) => {
     const message = errorOf({ ...required, ...override });
     expect(message).toContain(expected);
     expect(message).not.toContain("\n");
+  });
+
+  it.each([
+    "redis://admin:hunter2-secret@cache.example.com:99999",
+    "redis://admin:hunter2-secret@cache.example.com:6379/hunter2-secret",
+    "https://admin:hunter2-secret@cache.example.com:6379",
+    "redis://admin:hunter2-secret%zz@cache.example.com:6379",
+    "redis://admin:hunter2-secret@:6379",
+    "hunter2-secret",
+  ])("never repeats any part of a refused REDIS_URL (%#)", (value) => {
+    const message = errorOf({ ...required, REDIS_URL: value });
+    expect(message).toMatch(/^invalid configuration: REDIS_URL: /);
+    expect(message).not.toContain("hunter2");
+    expect(message).not.toContain("admin");
+    expect(message).not.toContain("cache.example.com");
+  });
+
+  it("reads the contract v2 variables, with their defaults", () => {
+    expect(loadConfig(required)).toMatchObject({
+      smsEventsQueueUrl: undefined,
+      smsMessageFeedback: false,
+      smsProtectConfigurationId: undefined,
+      decisionRetentionSeconds: 604_800,
+    });
+    expect(
+      loadConfig({
+        ...required,
+        SMS_EVENTS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/sms-events",
+        SMS_MESSAGE_FEEDBACK: "true",
+        SMS_PROTECT_CONFIGURATION_ID: "protect-0123456789abcdef",
+        DECISION_RETENTION_SECONDS: "86400",
+      }),
+    ).toMatchObject({
+      smsEventsQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/sms-events",
+      smsMessageFeedback: true,
+      smsProtectConfigurationId: "protect-0123456789abcdef",
+      decisionRetentionSeconds: 86_400,
+    });
+  });
+
+  it("accepts HTTP_PORT=0 (any free port) and the edges of every range", () => {
+    expect(loadConfig({ ...required, HTTP_PORT: "0" }).httpPort).toBe(0);
+    expect(loadConfig({ ...required, HTTP_PORT: "65535" }).httpPort).toBe(65_535);
+    expect(loadConfig({ ...required, REDIS_CLUSTER_NODES: "a:1,b:65535" }).redis.clusterNodes).toEqual([
+      { host: "a", port: 1 },
+      { host: "b", port: 65_535 },
+    ]);
+    expect(loadConfig({ ...required, REDIS_URL: "rediss://user:p%40ss@cache.example.com:6380/15" }).redis.url).toBe(
+      "rediss://user:p%40ss@cache.example.com:6380/15",
+    );
   });
 });

@@ -175,6 +175,35 @@ describe("renderQuestion", () => {
   });
 });
 
+describe("invisible and bidi control characters", () => {
+  const HIDDEN = /[\p{Cc}\p{Bidi_Control}\u200B-\u200D\u2060\uFEFF]/u;
+  const brand = "\u202EYour\u200B bank\u2066";
+  const merchant = "\u2067ACME\u200D STORE\u202C #42\uFEFF\u061C";
+
+  it("never reach any text from the merchant or the brand", () => {
+    const texts = [
+      renderQuestion({ brand, merchant, amountMinor: 12540, currency: "USD", cardLast4: "4242", locale: "en-US" }),
+      renderConfirmation({ brand, merchant, amountMinor: 12540, currency: "USD", decision: "DENIED", locale: "en-US" }),
+      renderChooseVerification({ brand, items: [{ merchant, amountMinor: 1, currency: "USD", referenceCode: "417" }] }),
+      renderHelp({ brand }),
+      renderReprompt({ brand }),
+      renderAlreadyHandled({ brand }),
+      renderOptedIn({ brand }),
+    ];
+    for (const text of texts) {
+      expect(text).not.toMatch(HIDDEN);
+      expect(text.startsWith("Your bank: ")).toBe(true);
+    }
+    expect(texts[0]).toBe(question());
+  });
+
+  it("turns other control characters into a space, and keeps a text GSM when only they were not", () => {
+    const text = question({ merchant: "ACME\u0000STORE\u001B#42" });
+    expect(text).toContain(" at ACME STORE #42 with ");
+    expect(isGsm7(text)).toBe(true);
+  });
+});
+
 describe("renderHelp", () => {
   it("names the brand, the answers and STOP", () => {
     expect(renderHelp({ brand: BRAND })).toBe(

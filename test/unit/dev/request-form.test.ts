@@ -32,6 +32,7 @@ describe("requestFromForm", () => {
     expect(requestFromForm({ ...form, amount: "1500", currency: "JPY" }).amountMinor).toBe(1500);
     expect(requestFromForm({ ...form, amount: "12.5", currency: "EUR" }).amountMinor).toBe(1250);
     expect(requestFromForm({ ...form, amount: "1.234", currency: "BHD" }).amountMinor).toBe(1234);
+    expect(requestFromForm({ ...form, amount: "125.40", currency: "HUF" }).amountMinor).toBe(12540); // ISO 4217, not CLDR's 0
   });
 
   it("keeps a given transaction id and leaves optional fields out when empty", () => {
