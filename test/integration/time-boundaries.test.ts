@@ -146,7 +146,7 @@ describe("send refusals, by kind", () => {
     expect(question.destinationPhoneNumber).toBe(request.phoneNumber);
     expect(h.decisionsFor(String(request.transactionId))).toEqual([]);
     const metrics = await h.service.metrics.registry.getSingleMetricAsString("fv_sms_failed_total");
-    expect(metrics).toMatch(/reason="setup:INVALID_ARN"\} [2-9]/);
+    expect(metrics).toMatch(/reason="SmsSetupError"\} [2-9]/);
     expect(h.logLines.some((line) => line.includes('"level":50') && line.includes("INVALID_ARN"))).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import type { DecisionEvent } from "../../domain/decision-event.ts";
-import { DestinationRefusedError, PermanentSmsError, SmsSetupError } from "../../errors.ts";
+import { PermanentSmsError } from "../../errors.ts";
 import type { Clock, DecisionPublisher, OutboundSms, SmsSender } from "../../ports.ts";
 import type { ServiceMetrics } from "./service-metrics.ts";
 
@@ -28,10 +28,8 @@ export function instrumentPublisher(inner: DecisionPublisher, metrics: ServiceMe
   };
 }
 
-/** A bounded label: the provider's reason codes and error names come from closed sets. */
+/** The contract's label: `refused` for a refusal about the destination, else the error's name (bounded). */
 function failureLabel(error: unknown): string {
-  if (error instanceof DestinationRefusedError) return `refused:${error.reason}`;
-  if (error instanceof SmsSetupError) return `setup:${error.code}`;
   if (error instanceof PermanentSmsError) return "refused";
   return error instanceof Error ? error.name : "unknown";
 }
