@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the dockerd that engine.sh started, by its pid; leaves alone an engine it did not start.
 set -euo pipefail
-marker="${DOCKERD_ROOT:-/var/lib/docker-vfs}/started-by-engine-sh"
+marker="${DOCKERD_ROOT:-/var/lib/docker-ci}/started-by-engine-sh"
 [ -f "$marker" ] || exit 0
 pid=$(cat "$marker")
 rm -f "$marker"
