@@ -2,9 +2,9 @@
 # Builds the local base images that stand in for the official ones on machines that reach no image
 # registry: a Debian bookworm rootfs (debootstrap), Node.js 24 from the npm registry's `node` package
 # (the binary the project pins), npm from the `npm` package, and Redis from Debian's packages.
-# Each image is built only when it is missing. The images carry local names, never official ones,
-# and trust the CA bundle the host's npm uses (`npm config get cafile`), so `npm ci` inside a build
-# works behind a TLS-inspecting proxy.
+# Each image is built only when it is missing (the node one also when the pinned Node.js changed).
+# The images carry local names, never official ones, and trust the CA bundle the host's npm uses
+# (`npm config get cafile`), so `npm ci` inside a build works behind a TLS-inspecting proxy.
 # Prints the names to pass on, as NODE_IMAGE=... and REDIS_IMAGE=... lines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -80,9 +80,16 @@ build_redis() {
   rm -rf "$context"
 }
 
+# The node image is current when it carries the Node.js version the project pins.
+node_current() {
+  local pinned
+  pinned=$(node_modules/node/bin/node --version 2>/dev/null) || return 1
+  [ "$(docker image inspect -f '{{index .Config.Labels "local.node.version"}}' "$NODE_IMAGE" 2>/dev/null)" = "$pinned" ]
+}
+
 export DOCKER_BUILDKIT=0
-exists "$NODE_IMAGE" && exists "$REDIS_IMAGE" || { exists "$DEBIAN_IMAGE" || { build_debian; log "built $DEBIAN_IMAGE"; }; }
-if exists "$NODE_IMAGE"; then log "$NODE_IMAGE exists, kept"; else build_node; log "built $NODE_IMAGE"; fi
+node_current && exists "$REDIS_IMAGE" || { exists "$DEBIAN_IMAGE" || { build_debian; log "built $DEBIAN_IMAGE"; }; }
+if node_current; then log "$NODE_IMAGE exists, kept"; else build_node; log "built $NODE_IMAGE"; fi
 if exists "$REDIS_IMAGE"; then log "$REDIS_IMAGE exists, kept"; else build_redis; log "built $REDIS_IMAGE"; fi
 echo "NODE_IMAGE=$NODE_IMAGE"
 echo "REDIS_IMAGE=$REDIS_IMAGE"
