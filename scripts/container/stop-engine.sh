@@ -5,7 +5,8 @@ marker="${DOCKERD_ROOT:-/var/lib/docker-ci}/started-by-engine-sh"
 [ -f "$marker" ] || exit 0
 pid=$(cat "$marker")
 rm -f "$marker"
-kill -0 "$pid" 2>/dev/null || exit 0
+# A stale marker (the daemon ended with its session) may name a pid reused by another process.
+[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || exit 0
 kill -TERM "$pid"
 for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 1; done
 echo "stop-engine: dockerd $pid still running after 30 s" >&2
