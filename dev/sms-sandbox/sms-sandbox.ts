@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CONTROL_PREFIX, handleControl } from "./control-routes.ts";
 import { FaultInjector } from "./fault-injector.ts";
 import type { InjectedError } from "./fault-injector.ts";
 import { acceptHandsetMessage } from "./handset-message.ts";
@@ -216,6 +217,10 @@ class SmsSandboxServer implements SmsSandbox {
     try {
       if (req.method === "GET" && req.url === "/health") {
         writeJson(res, 200, { status: "ok" });
+        return;
+      }
+      if (req.url?.startsWith(CONTROL_PREFIX)) {
+        await handleControl(req, res, this);
         return;
       }
       if (req.method !== "POST" || req.url !== "/") {
