@@ -24,6 +24,17 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_:/+.-]{1,256}$/, "must be an E.164 number, phone number id/ARN, pool id/ARN or sender id")
     .describe("identity SMS are sent from"),
   SMS_CONFIGURATION_SET: z.string().min(1).max(256).optional().describe("ConfigurationSetName for SendTextMessage"),
+  SMS_EVENTS_QUEUE_URL: z.url().optional().describe("SQS queue of the configuration set's delivery events; unset = none"),
+  SMS_MESSAGE_FEEDBACK: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true")
+    .describe("true: questions are sent with MessageFeedbackEnabled and a correlated reply reports RECEIVED"),
+  SMS_PROTECT_CONFIGURATION_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_:/-]{1,256}$/, "must be a protect configuration id or ARN")
+    .optional()
+    .describe("ProtectConfigurationId for SendTextMessage"),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .default("redis://127.0.0.1:6379")
@@ -57,6 +68,9 @@ export interface Config {
   /** The E.164 number replies must be addressed to, when the origination identity is a number. */
   originationNumber: string | undefined;
   smsConfigurationSet: string | undefined;
+  smsEventsQueueUrl: string | undefined;
+  smsMessageFeedback: boolean;
+  smsProtectConfigurationId: string | undefined;
   redis: { url: string; clusterNodes: Array<{ host: string; port: number }> | undefined };
   verificationTtlSeconds: number;
   decisionRetentionSeconds: number;
@@ -97,6 +111,9 @@ function toConfig(env: Env): Config {
     originationIdentity: env.ORIGINATION_IDENTITY,
     originationNumber: e164.test(env.ORIGINATION_IDENTITY) ? env.ORIGINATION_IDENTITY : undefined,
     smsConfigurationSet: env.SMS_CONFIGURATION_SET,
+    smsEventsQueueUrl: env.SMS_EVENTS_QUEUE_URL,
+    smsMessageFeedback: env.SMS_MESSAGE_FEEDBACK,
+    smsProtectConfigurationId: env.SMS_PROTECT_CONFIGURATION_ID,
     redis: {
       url: env.REDIS_URL,
       clusterNodes: env.REDIS_CLUSTER_NODES?.split(",").map((seed) => {
