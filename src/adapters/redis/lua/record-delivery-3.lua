@@ -41,15 +41,17 @@ local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds')
 local state, question, current = fields[1], fields[2] or '', fields[4] or ''
 if not state then return {'unknown', {}} end
 if question == '' then question = fields[3] or '' end
-if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
 
 if viaContext then
+  if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
   -- Not indexed: only the question whose send is still being recorded may be reported on this way.
   if state ~= 'SENDING' or question ~= '' then return {'other_text', {}} end
   redis.call('HSET', vkey, 'dq', messageId)
   if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
 elseif question ~= messageId then
   return {'other_text', {}}
+elseif state == 'DECIDED' then
+  return {'decided_already', redis.call('HGETALL', vkey)}
 end
 
 if current == status then return {'duplicate', redis.call('HGETALL', vkey)} end
