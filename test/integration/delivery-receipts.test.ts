@@ -355,12 +355,12 @@ describe("SendTextMessage parameters", () => {
     const aDay = await openVerification({ expiresInSeconds: 86_400 });
     expect(aDay.question.timeToLive).toBeGreaterThanOrEqual(86_398);
 
-    // The first send is refused by our own set-up; the redelivery sends 3 s before the deadline.
+    // The first send is refused by our own set-up; the redelivery sends under 5 s before the deadline.
     h.sandbox.failNext("SendTextMessage", { name: "AccessDeniedException", message: "not allowed" });
     const request = verificationRequest({ expiresInSeconds: 30 });
     const failed = await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
     await h.waitForHandled((m) => m.messageId === failed && m.outcome === "failed");
-    h.clock.advance(26_000);
+    h.clock.advance(24_000);
     const late = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
     expect(late.timeToLive).toBe(5);
   });
