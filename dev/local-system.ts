@@ -13,7 +13,7 @@ import { createLocalAwsClients, LOCAL_CREDENTIALS } from "./local-aws-clients.ts
 import { localNames, startLocalEmulator, type LocalEmulator } from "./local-emulator.ts";
 import { acquireLocalRedis, type LocalRedis } from "./local-redis.ts";
 import { PendingVerifications } from "./pending-verifications.ts";
-import { snsInboundPublisher } from "./sms-sandbox/sns-inbound-publisher.ts";
+import { snsDeliveryEventPublisher, snsInboundPublisher } from "./sms-sandbox/sns-inbound-publisher.ts";
 import { startSmsSandbox, type SmsSandbox } from "./sms-sandbox/sms-sandbox.ts";
 
 export const LOCAL_ORIGINATION_NUMBER = "+18885550100";
@@ -69,13 +69,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const [redis, emulator] = await Promise.all([acquireLocalRedis(options.redisUrl), startLocalEmulator()]);
     cleanups.push(() => redis.stop(), () => emulator.stop());
 
-    // The sandbox plays AWS's part: its own SNS client publishes what handsets text.
+    // The sandbox plays AWS's part: its own SNS client publishes what handsets text, and each text's
+    // delivery events (the configuration set's event destination).
     const pinpointSns = new SNSClient({ region: REGION, endpoint: emulator.endpoint, credentials: LOCAL_CREDENTIALS });
     cleanups.push(() => pinpointSns.destroy());
     const sandbox = await startSmsSandbox({
       region: REGION,
       phoneNumbers: [{ phoneNumber: LOCAL_ORIGINATION_NUMBER }],
       inboundPublisher: snsInboundPublisher(pinpointSns, emulator.topicArn(localNames.inboundTopic)),
+      deliveryEvents: { publisher: snsDeliveryEventPublisher(pinpointSns, emulator.topicArn(localNames.smsEventsTopic)) },
     });
     cleanups.push(() => sandbox.close());
 
@@ -85,6 +87,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       AWS_REGION: REGION,
       REQUESTS_QUEUE_URL: emulator.queueUrl(localNames.requestsQueue),
       INBOUND_QUEUE_URL: emulator.queueUrl(localNames.inboundQueue),
+      SMS_EVENTS_QUEUE_URL: emulator.queueUrl(localNames.smsEventsQueue),
       DECISIONS_TOPIC_ARN: emulator.topicArn(localNames.decisionsTopic),
       ORIGINATION_IDENTITY: LOCAL_ORIGINATION_NUMBER,
       REDIS_URL: redis.url,

@@ -14,6 +14,10 @@ export const localNames = {
   decisionsTopic: "verification-decisions",
   decisionsQueue: "verification-decisions-consumer",
   decisionsDlq: "verification-decisions-consumer-dlq",
+  /** The SNS topic of the configuration set's event destination (SMS delivery events), and its queue. */
+  smsEventsTopic: "sms-events",
+  smsEventsQueue: "sms-events",
+  smsEventsDlq: "sms-events-dlq",
 } as const;
 
 export const MAX_RECEIVE_COUNT = 5;
@@ -47,14 +51,17 @@ export function fauxqsInit(options: { visibilityTimeoutSeconds?: number; maxRece
       { name: n.requestsDlq },
       { name: n.inboundDlq },
       { name: n.decisionsDlq },
+      { name: n.smsEventsDlq },
       { name: n.requestsQueue, attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(n.requestsDlq) } },
       { name: n.inboundQueue, attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(n.inboundDlq) } },
       { name: n.decisionsQueue, attributes: { RedrivePolicy: redrive(n.decisionsDlq) } },
+      { name: n.smsEventsQueue, attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(n.smsEventsDlq) } },
     ],
-    topics: [{ name: n.inboundTopic }, { name: n.decisionsTopic }],
+    topics: [{ name: n.inboundTopic }, { name: n.decisionsTopic }, { name: n.smsEventsTopic }],
     subscriptions: [
       { topic: n.inboundTopic, queue: n.inboundQueue },
       { topic: n.decisionsTopic, queue: n.decisionsQueue },
+      { topic: n.smsEventsTopic, queue: n.smsEventsQueue },
     ],
   };
 }

@@ -1,5 +1,6 @@
 import type { DecisionEvent, UndeliverableReason } from "./domain/decision-event.ts";
 import type { ReplyIntent } from "./domain/reply.ts";
+import type { DeliveryStatus } from "./domain/sms-delivery-event.ts";
 import type { Decision, Verification } from "./domain/verification.ts";
 
 export type TransactionClaim =
@@ -93,6 +94,35 @@ export interface DecideOptions {
   undeliverableReason?: UndeliverableReason;
 }
 
+export interface DeliveryInput {
+  /** The texted phone: the event's destinationPhoneNumber, else the phone of its context's transaction. */
+  phoneNumber: string;
+  messageId: string;
+  /** The event's context.transactionId: finds a question whose MessageId is not recorded yet. */
+  contextTransactionId: string | null;
+  status: DeliveryStatus;
+  eventType: string;
+  /** The event's eventTimestamp. */
+  at: number;
+  now: number;
+  /** The eventId of the UNDELIVERABLE decision a failure takes. */
+  eventId: string;
+}
+
+export type DeliveryOutcome =
+  | "undeliverable"
+  | "recorded"
+  | "duplicate"
+  | "stale"
+  | "decided_already"
+  | "other_text"
+  | "unknown";
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  verification: Verification | null;
+}
+
 export interface VerificationStore {
   /** The idempotency record of a request whose reply window is `windowSeconds`. */
   claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim>;
@@ -130,6 +160,14 @@ export interface VerificationStore {
   /** Moves an existing deadline entry (used to have the sweep check on a background task). */
   rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void>;
   get(transactionId: string): Promise<Verification | null>;
+  /** The phone of a known transaction (its idempotency record), null when unknown. */
+  phoneOf(transactionId: string): Promise<string | null>;
+  /** Applies one SMS delivery event (see record-delivery-3.lua). */
+  recordDelivery(input: DeliveryInput): Promise<DeliveryResult>;
+  /** Claims the one RECEIVED feedback of the verification's question: its MessageId, or null. */
+  claimFeedback(phoneNumber: string, transactionId: string): Promise<string | null>;
+  /** Gives a failed feedback report back, so a later reply may report it. */
+  releaseFeedback(phoneNumber: string, transactionId: string): Promise<void>;
 }
 
 export type SmsKind = "question" | "confirmation" | "help" | "reprompt" | "late" | "choose" | "opt_in";
@@ -151,6 +189,11 @@ export interface SmsSender {
    * receive it, and SmsSetupError when our own set-up or account is refused.
    */
   send(sms: OutboundSms): Promise<string>;
+}
+
+/** PutMessageFeedback: tells the provider a text reached its handset (a reply proves it). */
+export interface MessageFeedback {
+  received(messageId: string): Promise<void>;
 }
 
 export interface DecisionPublisher {

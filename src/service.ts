@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createAwsClients, type AwsClients } from "./adapters/aws/aws-clients.ts";
+import { PinpointMessageFeedback } from "./adapters/aws/pinpoint-message-feedback.ts";
 import { PinpointSmsSender } from "./adapters/aws/pinpoint-sms-sender.ts";
 import { resolveOriginationNumber } from "./adapters/aws/resolve-origination-number.ts";
 import { SnsDecisionPublisher } from "./adapters/aws/sns-decision-publisher.ts";
@@ -15,8 +16,10 @@ import { createQueueWorker, type HandledMessage, type QueueWorker, type StopRepo
 import { createBackgroundTasks } from "./app/background-tasks.ts";
 import type { AppContext } from "./app/context.ts";
 import { startExpiryPoller, type ExpiryPoller } from "./app/expiry-poller.ts";
-import { inboundQueueHandler, requestQueueHandler } from "./app/queue-handlers.ts";
+import { inboundQueueHandler, requestQueueHandler, smsEventsQueueHandler } from "./app/queue-handlers.ts";
+import type { DeliveryObserver } from "./app/record-delivery-event.ts";
 import type { Config } from "./config.ts";
+import { eventTypeLabel } from "./domain/sms-delivery-event.ts";
 import type { Logger } from "./logger.ts";
 import type { Clock } from "./ports.ts";
 
@@ -40,12 +43,14 @@ export interface ServiceOptions {
 export interface StopSummary {
   requests: StopReport;
   inbound: StopReport;
+  smsEvents?: StopReport;
 }
 
 export interface RunningService {
   readonly context: AppContext;
   readonly redis: RedisClient;
-  readonly workers: { requests: QueueWorker; inbound: QueueWorker };
+  /** smsEvents runs when SMS_EVENTS_QUEUE_URL is set. */
+  readonly workers: { requests: QueueWorker; inbound: QueueWorker; smsEvents?: QueueWorker };
   readonly metrics: ServiceMetrics;
   readonly opsPort: number;
   readiness(): Promise<Readiness>;
@@ -69,21 +74,26 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const metrics = new ServiceMetrics();
   const clock = options.clock ?? { now: () => Date.now() };
 
-  const [originationNumber, requestsDeadLetter, inboundDeadLetter] = await Promise.all([
+  const smsEventsQueueUrl = config.smsEventsQueueUrl;
+  const [originationNumber, requestsDeadLetter, inboundDeadLetter, smsEventsDeadLetter] = await Promise.all([
     config.originationNumber ?? resolveOriginationNumber(clients.sms, config.originationIdentity),
     resolveDeadLetter(clients.sqs, config.requestsQueueUrl),
     resolveDeadLetter(clients.sqs, config.inboundQueueUrl),
+    smsEventsQueueUrl ? resolveDeadLetter(clients.sqs, smsEventsQueueUrl) : undefined,
   ]);
 
   const sender = new PinpointSmsSender(clients.sms, {
     originationIdentity: config.originationIdentity,
     configurationSetName: config.smsConfigurationSet,
+    messageFeedback: config.smsMessageFeedback,
+    protectConfigurationId: config.smsProtectConfigurationId,
   });
   const background = createBackgroundTasks(log);
   const context: AppContext = {
     store,
     background,
     sms: instrumentSmsSender(sender, metrics),
+    feedback: config.smsMessageFeedback ? new PinpointMessageFeedback(clients.sms) : undefined,
     publisher: instrumentPublisher(new SnsDecisionPublisher(clients.sns, config.decisionsTopicArn), metrics, clock),
     clock,
     log,
@@ -110,7 +120,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
   };
-  const workers = {
+  const deliveryObserver: DeliveryObserver = {
+    eventSeen: (eventType) => metrics.smsDeliveryEvents.inc({ eventType: eventTypeLabel(eventType) }),
+    deliveredAfter: (seconds) => metrics.smsDeliverySeconds.observe(seconds),
+  };
+  const workers: RunningService["workers"] = {
     requests: createQueueWorker({
       ...common,
       name: "requests",
@@ -125,7 +139,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       handler: inboundQueueHandler(context),
       deadLetter: inboundDeadLetter,
     }),
+    ...(smsEventsQueueUrl && smsEventsDeadLetter
+      ? {
+          smsEvents: createQueueWorker({
+            ...common,
+            name: "sms_events",
+            queueUrl: smsEventsQueueUrl,
+            handler: smsEventsQueueHandler(context, deliveryObserver),
+            deadLetter: smsEventsDeadLetter,
+          }),
+        }
+      : {}),
   };
+  const allWorkers = Object.values(workers);
 
   const readiness = async (): Promise<Readiness> => {
     const failing: string[] = [];
@@ -136,7 +162,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     if (!redisAnswers) failing.push("redis");
     // While Redis is away the consumers are paused on purpose; Redis is then the part named.
     if (redisAnswers && redisState.up) {
-      for (const [name, worker] of Object.entries(workers)) if (!worker.isRunning) failing.push(`consumer:${name}`);
+      for (const [name, worker] of Object.entries(workers)) if (!worker?.isRunning) failing.push(`consumer:${name}`);
     }
     return { ok: failing.length === 0, failing };
   };
@@ -152,21 +178,23 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     onUp: () => {
       if (stopping) return;
       log.info("redis available: consuming");
-      workers.requests.start();
-      workers.inbound.start();
+      for (const worker of allWorkers) worker.start();
     },
     onDown: () => {
       if (stopping) return;
       log.warn("redis unavailable: consumers paused until it returns");
-      workers.requests.pause();
-      workers.inbound.pause();
+      for (const worker of allWorkers) worker.pause();
     },
   });
   const expiry: ExpiryPoller = startExpiryPoller(context, options.expiryIntervalMs, () => redisState.up);
   log.info(
     {
       opsPort: ops.port,
-      deadLetterQueues: { requests: Boolean(requestsDeadLetter.queueUrl), inbound: Boolean(inboundDeadLetter.queueUrl) },
+      deadLetterQueues: {
+        requests: Boolean(requestsDeadLetter.queueUrl),
+        inbound: Boolean(inboundDeadLetter.queueUrl),
+        ...(smsEventsDeadLetter ? { smsEvents: Boolean(smsEventsDeadLetter.queueUrl) } : {}),
+      },
     },
     "service started",
   );
@@ -181,17 +209,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     async stop() {
       stopping = true;
       const timeoutMs = config.shutdownTimeoutSeconds * 1000;
-      const [requests, inbound] = await Promise.all([
+      const [requests, inbound, smsEvents] = await Promise.all([
         workers.requests.stop(timeoutMs),
         workers.inbound.stop(timeoutMs),
+        workers.smsEvents?.stop(timeoutMs),
         expiry.stop(),
       ]);
       await background.drain(timeoutMs);
       await ops.close();
       await redis.quit().catch(() => undefined);
       if (!options.clients) clients.destroy();
-      log.info({ requests, inbound }, "service stopped");
-      return { requests, inbound };
+      const summary: StopSummary = { requests, inbound, ...(smsEvents ? { smsEvents } : {}) };
+      log.info(summary, "service stopped");
+      return summary;
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   optionalBoolean,
   optionalFilters,
+  optionalInteger,
   optionalString,
   optionalStringList,
   optionalStringMap,
@@ -19,6 +20,9 @@ import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
 import type { SentSms } from "./sent-messages.ts";
 
 export const MAX_MESSAGE_BODY_LENGTH = 1600;
+const MIN_TIME_TO_LIVE = 5;
+const MAX_TIME_TO_LIVE = 259_200;
+const FEEDBACK_STATUSES = ["RECEIVED", "FAILED"] as const;
 const MESSAGE_TYPES = ["TRANSACTIONAL", "PROMOTIONAL"];
 
 export interface SandboxState {
@@ -27,6 +31,7 @@ export interface SandboxState {
   optOutList: OptOutList;
   keywords: PhoneNumberKeywords;
   recordSent(sms: SentSms): void;
+  findSent(messageId: string): SentSms | undefined;
 }
 
 export type Operation = (input: Input, state: SandboxState) => unknown;
@@ -50,6 +55,15 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
   }
   const configurationSetName = optionalString(input, "ConfigurationSetName");
   const context = optionalStringMap(input, "Context");
+  const timeToLive = optionalInteger(input, "TimeToLive");
+  if (timeToLive !== undefined && (timeToLive < MIN_TIME_TO_LIVE || timeToLive > MAX_TIME_TO_LIVE)) {
+    throw validationError("INVALID_PARAMETER", `TimeToLive must be between ${MIN_TIME_TO_LIVE} and ${MAX_TIME_TO_LIVE}`, {
+      name: "TimeToLive",
+      message: "out of range",
+    });
+  }
+  const messageFeedbackEnabled = optionalBoolean(input, "MessageFeedbackEnabled");
+  const protectConfigurationId = optionalString(input, "ProtectConfigurationId");
   if (state.optOutList.has(destinationPhoneNumber)) {
     throw new AwsJsonError("ConflictException", "The destination phone number is opted out", 400, {
       Reason: "DESTINATION_PHONE_NUMBER_OPTED_OUT",
@@ -67,6 +81,9 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
       messageType,
       configurationSetName,
       context,
+      timeToLive,
+      messageFeedbackEnabled,
+      protectConfigurationId,
       at: new Date(),
     });
   }
@@ -148,8 +165,32 @@ function deleteOptedOutNumber(input: Input, state: SandboxState): unknown {
   return optedOutNumberResult(list, removed);
 }
 
+/** Feedback on a text sent with MessageFeedbackEnabled (the sandbox refuses it for any other). */
+function putMessageFeedback(input: Input, state: SandboxState): unknown {
+  const messageId = requiredString(input, "MessageId");
+  const status = requiredString(input, "MessageFeedbackStatus");
+  const feedback = FEEDBACK_STATUSES.find((known) => known === status);
+  if (!feedback) {
+    throw validationError("INVALID_PARAMETER", "MessageFeedbackStatus must be RECEIVED or FAILED", {
+      name: "MessageFeedbackStatus",
+      message: "unknown status",
+    });
+  }
+  const sms = state.findSent(messageId);
+  if (!sms) throw resourceNotFound("message", messageId);
+  if (sms.messageFeedbackEnabled !== true) {
+    throw validationError("INVALID_PARAMETER", "The message was not sent with MessageFeedbackEnabled", {
+      name: "MessageId",
+      message: "message feedback is not enabled for this message",
+    });
+  }
+  sms.feedback = feedback;
+  return { MessageId: messageId, MessageFeedbackStatus: feedback };
+}
+
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   SendTextMessage: sendTextMessage,
+  PutMessageFeedback: putMessageFeedback,
   DescribePhoneNumbers: describePhoneNumbers,
   DescribeOptedOutNumbers: describeOptedOutNumbers,
   PutOptedOutNumber: putOptedOutNumber,

@@ -8,7 +8,14 @@ export interface SentSms {
   messageType: string | undefined;
   configurationSetName: string | undefined;
   context: Record<string, string> | undefined;
+  timeToLive?: number | undefined;
+  messageFeedbackEnabled?: boolean | undefined;
+  protectConfigurationId?: string | undefined;
   at: Date;
+  /** The messageStatus of its latest delivery event (QUEUED, DELIVERED, CARRIER_UNREACHABLE...). */
+  deliveryStatus?: string;
+  /** What PutMessageFeedback reported for it. */
+  feedback?: "RECEIVED" | "FAILED";
 }
 
 export type SentSmsListener = (sms: SentSms) => void;

@@ -5,6 +5,8 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CONTROL_PREFIX, handleControl } from "./control-routes.ts";
+import { DeliveryReports } from "./delivery-reports.ts";
+import type { DeliveryEvent, DeliveryEventListener, DeliveryEventPublisher, DeliveryTiming, HandsetReachability } from "./delivery-reports.ts";
 import { FaultInjector } from "./fault-injector.ts";
 import type { InjectedError } from "./fault-injector.ts";
 import { acceptHandsetMessage } from "./handset-message.ts";
@@ -24,6 +26,13 @@ import { SentMessages } from "./sent-messages.ts";
 import type { SentSms, SentSmsListener } from "./sent-messages.ts";
 import type { InboundPublisher } from "./sns-inbound-publisher.ts";
 
+export type {
+  DeliveryEvent,
+  DeliveryEventListener,
+  DeliveryEventPublisher,
+  DeliveryTiming,
+  HandsetReachability,
+} from "./delivery-reports.ts";
 export type { InjectedError } from "./fault-injector.ts";
 export { HandsetMessageError } from "./handset-message.ts";
 export type { HandsetMessage } from "./handset-message.ts";
@@ -44,6 +53,11 @@ export interface SmsSandboxOptions {
   phoneNumbers?: PhoneNumberConfig[];
   /** Where handset messages go (the two-way SNS topic, see snsInboundPublisher). Default: recorded only. */
   inboundPublisher?: InboundPublisher;
+  /**
+   * Where delivery events go (the configuration set's event destination: an SNS topic, see
+   * snsJsonPublisher), with their timing. Without a publisher they are only recorded.
+   */
+  deliveryEvents?: DeliveryTiming & { publisher?: DeliveryEventPublisher };
 }
 
 export interface RecordedRequest {
@@ -64,13 +78,20 @@ export interface SmsSandbox {
   readonly requests: readonly RecordedRequest[];
   /** Every message simulated handsets sent, oldest first. */
   readonly received: readonly ReceivedSms[];
+  /** Every delivery event reported, oldest first. */
+  readonly deliveryEvents: readonly DeliveryEvent[];
+  /** Texts to the handset are then queued and delivered (reachable) or fail at the carrier a moment later. */
+  setHandsetReachability(phoneNumber: string, reachability: HandsetReachability): void;
+  handsetReachability(phoneNumber: string): HandsetReachability;
   callCount(operation: string): number;
   /** Resolves with the first recorded SMS matching, else with the next one sent; rejects after timeoutMs. */
   waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
   on(event: "sent", listener: SentSmsListener): this;
   on(event: "received", listener: ReceivedSmsListener): this;
+  on(event: "delivery", listener: DeliveryEventListener): this;
   off(event: "sent", listener: SentSmsListener): this;
   off(event: "received", listener: ReceivedSmsListener): this;
+  off(event: "delivery", listener: DeliveryEventListener): this;
   /**
    * A simulated handset texts a sandbox number: updates the opt-out list as AWS does (STOP and the
    * other opt-out words add the handset, START/UNSTOP remove it, unless the number manages its own
@@ -103,18 +124,29 @@ class SmsSandboxServer implements SmsSandbox {
   readonly #faults = new FaultInjector();
   readonly #state: SandboxState;
   readonly #inboundPublisher: InboundPublisher | undefined;
+  readonly #deliveryReports: DeliveryReports;
   #closed = false;
 
-  constructor(region: string, phoneNumbers: PhoneNumberConfig[], inboundPublisher: InboundPublisher | undefined) {
+  constructor(
+    region: string,
+    phoneNumbers: PhoneNumberConfig[],
+    inboundPublisher: InboundPublisher | undefined,
+    deliveryEvents: SmsSandboxOptions["deliveryEvents"] = {},
+  ) {
     this.region = region;
     this.#inboundPublisher = inboundPublisher;
+    this.#deliveryReports = new DeliveryReports(deliveryEvents.publisher, deliveryEvents);
     this.#optOutList = new OptOutList(region);
     this.phoneNumbers = phoneNumbers.map((n) => describePhoneNumber(n, region, this.#optOutList.name));
     this.#state = {
       phoneNumbers: this.phoneNumbers,
       optOutList: this.#optOutList,
       keywords: new PhoneNumberKeywords(),
-      recordSent: (sms) => this.#sentMessages.record(sms),
+      recordSent: (sms) => {
+        this.#sentMessages.record(sms);
+        this.#deliveryReports.textSent(sms);
+      },
+      findSent: (messageId) => this.#sentMessages.list.find((sms) => sms.messageId === messageId),
     };
   }
 
@@ -148,6 +180,19 @@ class SmsSandboxServer implements SmsSandbox {
     return this.#receivedMessages.list;
   }
 
+  get deliveryEvents(): readonly DeliveryEvent[] {
+    return this.#deliveryReports.list;
+  }
+
+  setHandsetReachability(phoneNumber: string, reachability: HandsetReachability): void {
+    if (!isE164(phoneNumber)) throw new Error(`setHandsetReachability: ${phoneNumber} is not an E.164 phone number`);
+    this.#deliveryReports.setReachability(phoneNumber, reachability);
+  }
+
+  handsetReachability(phoneNumber: string): HandsetReachability {
+    return this.#deliveryReports.reachabilityOf(phoneNumber);
+  }
+
   callCount(operation: string): number {
     return this.requests.filter((request) => request.operation === operation).length;
   }
@@ -158,17 +203,21 @@ class SmsSandboxServer implements SmsSandbox {
 
   on(event: "sent", listener: SentSmsListener): this;
   on(event: "received", listener: ReceivedSmsListener): this;
-  on(event: "sent" | "received", listener: SentSmsListener | ReceivedSmsListener): this {
+  on(event: "delivery", listener: DeliveryEventListener): this;
+  on(event: "sent" | "received" | "delivery", listener: SentSmsListener | ReceivedSmsListener | DeliveryEventListener): this {
     if (event === "sent") this.#sentMessages.on(listener as SentSmsListener);
-    else this.#receivedMessages.on(listener as ReceivedSmsListener);
+    else if (event === "received") this.#receivedMessages.on(listener as ReceivedSmsListener);
+    else this.#deliveryReports.on(listener as DeliveryEventListener);
     return this;
   }
 
   off(event: "sent", listener: SentSmsListener): this;
   off(event: "received", listener: ReceivedSmsListener): this;
-  off(event: "sent" | "received", listener: SentSmsListener | ReceivedSmsListener): this {
+  off(event: "delivery", listener: DeliveryEventListener): this;
+  off(event: "sent" | "received" | "delivery", listener: SentSmsListener | ReceivedSmsListener | DeliveryEventListener): this {
     if (event === "sent") this.#sentMessages.off(listener as SentSmsListener);
-    else this.#receivedMessages.off(listener as ReceivedSmsListener);
+    else if (event === "received") this.#receivedMessages.off(listener as ReceivedSmsListener);
+    else this.#deliveryReports.off(listener as DeliveryEventListener);
     return this;
   }
 
@@ -211,6 +260,7 @@ class SmsSandboxServer implements SmsSandbox {
     this.requests.length = 0;
     this.#faults.clear();
     this.#optOutList.clear();
+    this.#deliveryReports.clear();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -249,6 +299,7 @@ class SmsSandboxServer implements SmsSandbox {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     this.#sentMessages.close();
+    this.#deliveryReports.close();
     return new Promise((resolve, reject) => {
       this.#server.close((error) => (error ? reject(error) : resolve()));
       // The SDK keeps sockets alive; without this close() waits for them to idle out.
@@ -259,7 +310,7 @@ class SmsSandboxServer implements SmsSandbox {
 
 export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
   const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
-  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher);
+  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher, options.deliveryEvents);
   await sandbox.listen(port, host);
   return sandbox;
 }

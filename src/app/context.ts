@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { Clock, DecisionPublisher, SmsSender, VerificationStore } from "../ports.ts";
+import type { Clock, DecisionPublisher, MessageFeedback, SmsSender, VerificationStore } from "../ports.ts";
 import type { BackgroundTasks } from "./background-tasks.ts";
 
 export interface AppSettings {
@@ -19,5 +19,7 @@ export interface AppContext {
   settings: AppSettings;
   /** Work that must not hold up a message's acknowledgement; Redis keeps it recoverable. */
   background: BackgroundTasks;
+  /** Set when SMS_MESSAGE_FEEDBACK=true: a reply that correlates to a question reports RECEIVED. */
+  feedback?: MessageFeedback | undefined;
   newId(): string;
 }

@@ -11,6 +11,7 @@ import type { Verification } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
 import type { OwedText, ReplyOutcome, SmsKind } from "../ports.ts";
 import type { AppContext } from "./context.ts";
+import { repliedTo, reportReceived } from "./report-feedback.ts";
 import { settleDecision } from "./settle-decision.ts";
 
 export type ReplyHandlingOutcome = ReplyOutcome | "wrong_destination";
@@ -41,6 +42,8 @@ export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: 
     await sendOwedText(ctx, result.owedText, sms.originationNumber, result.verifications);
     await ctx.store.clearOwedText(sms.originationNumber, sms.inboundMessageId);
   }
+  // After the decision: the report runs in the background and never holds it up.
+  for (const verification of repliedTo(result)) await reportReceived(ctx, verification);
   return result.outcome;
 }
 

@@ -1,10 +1,12 @@
 import { maskPhone } from "../domain/phone.ts";
 import { inboundSmsSchema, requestQueueMessageSchema } from "../domain/messages.ts";
+import { smsDeliveryEventSchema } from "../domain/sms-delivery-event.ts";
 import type { MessageHandler } from "../ports.ts";
 import { cancelVerification } from "./cancel-verification.ts";
 import type { AppContext } from "./context.ts";
 import { handleReply } from "./handle-reply.ts";
 import { parseMessage } from "./parse-message.ts";
+import { recordDeliveryEvent, type DeliveryObserver } from "./record-delivery-event.ts";
 import { requestVerification } from "./request-verification.ts";
 
 export function requestQueueHandler(ctx: AppContext): MessageHandler {
@@ -27,4 +29,8 @@ export function inboundQueueHandler(ctx: AppContext): MessageHandler {
     const outcome = await handleReply(ctx, sms, receivedAt);
     return { outcome, phoneNumberMasked: maskPhone(sms.originationNumber) };
   };
+}
+
+export function smsEventsQueueHandler(ctx: AppContext, observer: DeliveryObserver): MessageHandler {
+  return async ({ payload }) => recordDeliveryEvent(ctx, parseMessage(smsDeliveryEventSchema, payload), observer);
 }

@@ -27,6 +27,14 @@ export function deliveryStatusOf(eventType: string): DeliveryStatus | null {
   return null;
 }
 
+/** Every SMS event type AWS documents; any other is counted under one label ("OTHER"). */
+const knownEventTypes: readonly string[] = [...pendingTypes, ...deliveredTypes, ...deliveryFailureTypes, "TEXT_UNKNOWN"];
+
+/** A bounded metric label for an event type. */
+export function eventTypeLabel(eventType: string): string {
+  return knownEventTypes.includes(eventType) ? eventType : "OTHER";
+}
+
 const epochMillis = z.number().int().min(0).max(8_640_000_000_000_000);
 
 /**

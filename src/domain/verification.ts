@@ -13,6 +13,12 @@ export interface ReplyFacts {
   receivedAt: number;
 }
 
+/** The latest delivery status of a verification's latest question, and when it was reported. */
+export interface DeliveryRecord {
+  status: DeliveryStatus;
+  at: number;
+}
+
 export interface DecisionRecord {
   decision: Decision;
   decidedAt: number;
@@ -21,7 +27,7 @@ export interface DecisionRecord {
   /** Set for UNDELIVERABLE only. */
   undeliverableReason: UndeliverableReason | null;
   /** The question's delivery status as it was when the decision was recorded (it is frozen with it). */
-  delivery: { status: DeliveryStatus; at: number } | null;
+  delivery: DeliveryRecord | null;
   published: boolean;
   /**
    * The confirmation SMS owed after APPROVED or DENIED: pending, being sent (claimed by a worker),
@@ -85,6 +91,8 @@ export interface Verification {
   reprompts: number;
   /** Until when the question's sender owns the send (0 once released or sent). */
   sendLeaseUntil: number;
+  /** The question's delivery status (null until a delivery event arrived); frozen once decided. */
+  delivery?: DeliveryRecord | null;
   decision: DecisionRecord | null;
 }
 

@@ -8,7 +8,11 @@ let cluster: TestRedisCluster;
 let h: Harness;
 beforeAll(async () => {
   cluster = await startRedisCluster({ password: "cluster-secret" });
-  h = await startHarness({ redis: cluster, env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: cluster.url } });
+  h = await startHarness({
+    redis: cluster,
+    smsEvents: "sandbox",
+    env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: cluster.url, SMS_MESSAGE_FEEDBACK: "true" },
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -44,6 +48,20 @@ describe("on a 3-node Redis Cluster with AUTH", () => {
     const expiring = await open({ expiresInSeconds: 30 });
     h.clock.advance(31_000);
     expect((await h.waitForDecision(expiring.transactionId)).decision).toBe("EXPIRED");
+  });
+
+  it("applies delivery events and reports feedback: a delivered question, an unreachable handset's failure", async () => {
+    const delivered = await open();
+    const deliveryOf = async (transactionId: string) => (await h.service.context.store.get(transactionId))?.delivery?.status;
+    await expect.poll(() => deliveryOf(delivered.transactionId), { timeout: 5_000, interval: 50 }).toBe("DELIVERED");
+    await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: delivered.phone, previousPublishedMessageId: delivered.question.messageId })));
+    expect(await h.waitForDecision(delivered.transactionId)).toMatchObject({ decision: "APPROVED", delivery: { status: "DELIVERED" } });
+    await expect.poll(() => delivered.question.feedback, { timeout: 5_000, interval: 50 }).toBe("RECEIVED");
+
+    const phone = uniquePhone();
+    h.sandbox.setHandsetReachability(phone, "unreachable");
+    const failed = await open({ phoneNumber: phone });
+    expect(await h.waitForDecision(failed.transactionId)).toMatchObject({ decision: "UNDELIVERABLE", undeliverableReason: "TEXT_CARRIER_UNREACHABLE" });
   });
 
   it("spreads cardholders over the nodes (every script stays in one slot)", async () => {

@@ -9,6 +9,8 @@ export const QUEUES = {
   inbound: localNames.inboundQueue,
   inboundDlq: localNames.inboundDlq,
   decisions: localNames.decisionsQueue,
+  smsEvents: localNames.smsEventsQueue,
+  smsEventsDlq: localNames.smsEventsDlq,
 } as const;
 
 export const TOPICS = {
@@ -19,6 +21,8 @@ export const TOPICS = {
   /** Test-only: card systems may publish requests through SNS too. */
   requests: "verification-requests-topic",
   decisions: localNames.decisionsTopic,
+  /** The configuration set's event destination (SMS delivery events), subscribed to the sms-events queue. */
+  smsEvents: localNames.smsEventsTopic,
 } as const;
 
 export interface AwsEnvironment {

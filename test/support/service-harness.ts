@@ -10,7 +10,8 @@ import { createAwsClients, type AwsClients } from "../../src/adapters/aws/aws-cl
 import type { HandledMessage } from "../../src/adapters/sqs/queue-worker.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
-import { startSmsSandbox, type SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import { startSmsSandbox, type DeliveryEventPublisher, type SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import { snsDeliveryEventPublisher } from "../../dev/sms-sandbox/sns-inbound-publisher.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startService, type RunningService } from "../../src/service.ts";
 import { startAwsEnvironment, TOPICS, QUEUES, type AwsEnvironment } from "./aws-environment.ts";
@@ -32,6 +33,11 @@ export interface HarnessOptions {
   decisionRetentionSeconds?: number;
   /** The sweep's interval (default 200 ms). */
   expiryIntervalMs?: number;
+  /**
+   * Consume SMS delivery events (SMS_EVENTS_QUEUE_URL): "manual" = the test sends them; "sandbox" =
+   * the SMS sandbox publishes them to the events topic as AWS does.
+   */
+  smsEvents?: "manual" | "sandbox";
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -79,9 +85,13 @@ export interface Harness {
 /** The service in-process against the emulator, a private redis-server and the SMS sandbox. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const ownRedis = !options.redis;
+  let publishDeliveryEvent: DeliveryEventPublisher | undefined;
   const [aws, sandbox, redis] = await Promise.all([
     startAwsEnvironment({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2 }),
-    startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }] }),
+    startSmsSandbox({
+      phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }],
+      deliveryEvents: { publisher: async (event) => publishDeliveryEvent?.(event) },
+    }),
     options.redis ? Promise.resolve(options.redis) : startRedisServer(),
   ]);
   const smsProxy = options.slowSms ? await startDelayingProxy(sandbox.url) : undefined;
@@ -97,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     REDIS_URL: redis.url,
     LOG_LEVEL: "debug",
     HTTP_PORT: "0",
+    ...(options.smsEvents ? { SMS_EVENTS_QUEUE_URL: aws.queueUrl(QUEUES.smsEvents) } : {}),
     ...options.env,
   });
   const logLines: string[] = [];
@@ -111,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const handledLog: HandledMessage[] = [];
   const clients = createAwsClients(config);
   const testClients = createAwsClients(config);
+  if (options.smsEvents === "sandbox") publishDeliveryEvent = snsDeliveryEventPublisher(testClients.sns, aws.topicArn(TOPICS.smsEvents));
   const clock = new TestClock();
   const namespace = `fv-${randomUUID().slice(0, 8)}`;
   const launch = (serviceClients = clients) =>

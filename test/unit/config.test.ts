@@ -30,7 +30,24 @@ describe("configuration", () => {
       httpPort: 8080,
       logLevel: "info",
       smsConfigurationSet: undefined,
+      smsEventsQueueUrl: undefined,
+      smsMessageFeedback: false,
+      smsProtectConfigurationId: undefined,
       originationNumber: "+18885550100",
+    });
+  });
+
+  it("reads the delivery-receipt variables", () => {
+    const config = loadConfig({
+      ...required,
+      SMS_EVENTS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/sms-events",
+      SMS_MESSAGE_FEEDBACK: "true",
+      SMS_PROTECT_CONFIGURATION_ID: "protect-0123456789abcdef",
+    });
+    expect(config).toMatchObject({
+      smsEventsQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/sms-events",
+      smsMessageFeedback: true,
+      smsProtectConfigurationId: "protect-0123456789abcdef",
     });
   });
 
@@ -89,6 +106,9 @@ describe("configuration", () => {
     [{ SMS_PROTECT_CONFIGURATION_ID: "protect config" }, "SMS_PROTECT_CONFIGURATION_ID: must be a protect configuration id"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ AWS_ENDPOINT_URL_SQS: "not a url" }, "AWS_ENDPOINT_URL_SQS"],
+    [{ SMS_EVENTS_QUEUE_URL: "sms-events" }, "SMS_EVENTS_QUEUE_URL"],
+    [{ SMS_MESSAGE_FEEDBACK: "yes" }, "SMS_MESSAGE_FEEDBACK must be true or false"],
+    [{ SMS_PROTECT_CONFIGURATION_ID: "bad id!" }, "SMS_PROTECT_CONFIGURATION_ID"],
   ])("refuses %o with one line naming the variable", (override, expected) => {
     const message = errorOf({ ...required, ...override });
     expect(message).toContain(expected);

@@ -10,7 +10,7 @@ describe("local topology", () => {
 
   it("gives every consumed queue a dead-letter queue", () => {
     const init = fauxqsInit();
-    for (const name of [localNames.requestsQueue, localNames.inboundQueue, localNames.decisionsQueue]) {
+    for (const name of [localNames.requestsQueue, localNames.inboundQueue, localNames.decisionsQueue, localNames.smsEventsQueue]) {
       const queue = init.queues.find((q) => q.name === name);
       const policy = JSON.parse(queue?.attributes?.RedrivePolicy ?? "{}") as { deadLetterTargetArn?: string };
       expect(policy.deadLetterTargetArn).toMatch(/-dlq$/);

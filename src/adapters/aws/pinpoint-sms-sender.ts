@@ -5,6 +5,9 @@ import { classifySendError } from "./classify-send-error.ts";
 export interface PinpointSenderSettings {
   originationIdentity: string;
   configurationSetName: string | undefined;
+  /** SMS_MESSAGE_FEEDBACK: questions are sent with MessageFeedbackEnabled (a reply reports RECEIVED). */
+  messageFeedback?: boolean;
+  protectConfigurationId?: string | undefined;
 }
 
 export class PinpointSmsSender implements SmsSender {
@@ -27,6 +30,8 @@ export class PinpointSmsSender implements SmsSender {
           ...(this.#settings.configurationSetName ? { ConfigurationSetName: this.#settings.configurationSetName } : {}),
           Context: { transactionId: sms.transactionId },
           ...(sms.timeToLiveSeconds !== undefined ? { TimeToLive: sms.timeToLiveSeconds } : {}),
+          ...(this.#settings.messageFeedback && sms.kind === "question" ? { MessageFeedbackEnabled: true } : {}),
+          ...(this.#settings.protectConfigurationId ? { ProtectConfigurationId: this.#settings.protectConfigurationId } : {}),
         }),
         sms.signal ? { abortSignal: sms.signal } : {},
       );

@@ -97,6 +97,8 @@ function describe(v: Verification) {
     published: v.decision?.published ?? null,
     answer: v.decision?.reply?.answer ?? null,
     correlatedBy: v.decision?.reply?.correlatedBy ?? null,
+    undeliverableReason: v.decision?.undeliverableReason ?? null,
+    delivery: v.delivery ? { status: v.delivery.status, at: new Date(v.delivery.at).toISOString() } : null,
   };
 }
 

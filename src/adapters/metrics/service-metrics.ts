@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const lagBuckets = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900];
+const carrierBuckets = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 86_400];
 
 /** The contract's Prometheus series. No label ever carries a phone number or message text. */
 export class ServiceMetrics {
@@ -55,6 +56,20 @@ export class ServiceMetrics {
     name: "fv_sms_failed_total",
     help: "SendTextMessage calls that failed after the SDK's retries, by kind and reason",
     labelNames: ["kind", "reason"] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsDeliveryEvents = new Counter({
+    name: "fv_sms_delivery_events_total",
+    help: "SMS delivery events read from the events queue, by event type (unknown types as OTHER)",
+    labelNames: ["eventType"] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsDeliverySeconds = new Histogram({
+    name: "fv_sms_delivery_seconds",
+    help: "Carrier delivery time of delivered texts: eventTimestamp - messageRequestTimestamp",
+    buckets: carrierBuckets,
     registers: [this.registry],
   });
 

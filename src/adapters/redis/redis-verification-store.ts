@@ -4,6 +4,9 @@ import type {
   CancellationLookup,
   CreateResult,
   DecideOptions,
+  DeliveryInput,
+  DeliveryOutcome,
+  DeliveryResult,
   DecideResult,
   DueClaim,
   DueDeadline,
@@ -263,6 +266,42 @@ export class RedisVerificationStore implements VerificationStore {
     if (!claim || claim === "!cancelled") return null;
     const { phoneNumber } = parseClaim(claim);
     return parseVerification(await this.#client.hgetall(this.#keys.verification(phoneNumber, transactionId)).then(toFlat));
+  }
+
+  async phoneOf(transactionId: string): Promise<string | null> {
+    const claim = await this.#client.get(this.#keys.transaction(transactionId));
+    if (!claim || claim === "!cancelled") return null;
+    return parseClaim(claim).phoneNumber || null;
+  }
+
+  async recordDelivery(input: DeliveryInput): Promise<DeliveryResult> {
+    const phone = input.phoneNumber;
+    const reply = (await this.#scripts.recordDelivery(
+      [this.#keys.message(phone, input.messageId), this.#keys.open(phone), this.#keys.due(phone)],
+      [
+        this.#keys.verificationPrefix(phone),
+        input.messageId,
+        input.contextTransactionId ?? "",
+        input.status,
+        input.eventType,
+        input.at,
+        input.now,
+        input.eventId,
+        this.#retentionMs,
+        PUBLISH_LEASE_MS,
+        phone,
+      ],
+    )) as [string, unknown];
+    return { outcome: reply[0] as DeliveryOutcome, verification: parseVerification(reply[1]) };
+  }
+
+  async claimFeedback(phoneNumber: string, transactionId: string): Promise<string | null> {
+    const messageId = String(await this.#scripts.claimFeedback([this.#keys.verification(phoneNumber, transactionId)], []));
+    return messageId === "" ? null : messageId;
+  }
+
+  async releaseFeedback(phoneNumber: string, transactionId: string): Promise<void> {
+    await this.#client.hdel(this.#keys.verification(phoneNumber, transactionId), "fb");
   }
 
   /** Random distinct 3-digit codes; the script keeps the first one no open verification of the phone uses. */

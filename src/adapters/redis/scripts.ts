@@ -17,6 +17,8 @@ const scriptFiles = {
   claimDue: "claim-due-1.lua",
   claimConfirmation: "claim-confirmation-2.lua",
   clearOwedText: "clear-owed-text-1.lua",
+  recordDelivery: "record-delivery-3.lua",
+  claimFeedback: "claim-feedback-1.lua",
 } as const;
 
 export type ScriptName = keyof typeof scriptFiles;

@@ -1,4 +1,12 @@
-import type { CorrelatedBy, Decision, DecisionRecord, Verification, VerificationState } from "../../domain/verification.ts";
+import type { DeliveryStatus } from "../../domain/sms-delivery-event.ts";
+import type {
+  CorrelatedBy,
+  Decision,
+  DecisionRecord,
+  DeliveryRecord,
+  Verification,
+  VerificationState,
+} from "../../domain/verification.ts";
 
 /** Turns a verification hash (HGETALL as a flat array) into the domain's Verification. */
 export function parseVerification(flat: unknown): Verification | null {
@@ -24,6 +32,7 @@ export function parseVerification(flat: unknown): Verification | null {
     outboundMessageId: optional("out") ?? null,
     reprompts: Number(text("rp") || "0"),
     sendLeaseUntil: Number(text("sl") || "0"),
+    delivery: parseDelivery(f),
     decision: parseDecision(f),
   };
 }
@@ -40,7 +49,8 @@ function parseDecision(f: Map<string, string>): DecisionRecord | null {
     confirmation: (f.get("conf") as DecisionRecord["confirmation"] | undefined) ?? "none",
     publishLeaseReleased: f.get("plr") === "1",
     undeliverableReason: (f.get("ur") as DecisionRecord["undeliverableReason"] | undefined) ?? null,
-    delivery: null,
+    // Delivery events leave a decided verification alone, so this is the status at the decision.
+    delivery: parseDelivery(f),
     reply: replyId
       ? {
           inboundMessageId: replyId,
@@ -50,4 +60,10 @@ function parseDecision(f: Map<string, string>): DecisionRecord | null {
         }
       : null,
   };
+}
+
+function parseDelivery(f: Map<string, string>): DeliveryRecord | null {
+  const status = f.get("ds");
+  if (!status) return null;
+  return { status: status as DeliveryStatus, at: Number(f.get("dAt")) };
 }

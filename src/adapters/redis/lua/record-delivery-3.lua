@@ -1,0 +1,68 @@
+--[[
+  Applies one SMS delivery event to the verification whose latest question it reports on.
+  Hash fields: dq = MessageId of the latest question (set by record-sent-2; later questions replace
+  it), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
+  event's timestamp. Once decided, the delivery is frozen with the decision.
+  KEYS[1] message index       <ns>:{bucket}:<phone>:m:<messageId>  (-> transactionId)
+  KEYS[2] open verifications  <ns>:{bucket}:<phone>:open
+  KEYS[3] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  ARGV[1] verification key prefix <ns>:{bucket}:<phone>:v:
+  ARGV[2] messageId   ARGV[3] the event's context.transactionId ('' when none)
+  ARGV[4] status: PENDING | DELIVERED | FAILED   ARGV[5] eventType   ARGV[6] eventTimestamp (ms)
+  ARGV[7] now (ms)   ARGV[8] eventId of a decision   ARGV[9] retention (ms)   ARGV[10] publish lease (ms)
+  ARGV[11] phone number
+  The context is the fallback for an event that arrives before the question's MessageId was
+  recorded: a verification still SENDING, with no question known yet, takes the MessageId as its
+  question's.
+  Returns {outcome, fields}:
+    undeliverable    a failure of the question: decided UNDELIVERABLE (reason = the event type)
+    recorded         the question's status moved forward
+    duplicate        the status was already this one
+    stale            the status is already further (an out-of-order event)
+    decided_already  the verification is decided: its delivery is frozen
+    other_text       a text that is not the verification's latest question
+    unknown          no verification knows this MessageId
+]]
+local indexKey, openKey, dueKey = KEYS[1], KEYS[2], KEYS[3]
+local prefix, messageId, contextTxn = ARGV[1], ARGV[2], ARGV[3]
+local status, eventType, at = ARGV[4], ARGV[5], ARGV[6]
+local now, eventId, retention, publishLease, phone =
+  tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local RANK = {PENDING = 1, DELIVERED = 2, FAILED = 2}
+
+local txn = redis.call('GET', indexKey)
+local viaContext = false
+if not txn then
+  if contextTxn == '' then return {'unknown', {}} end
+  txn, viaContext = contextTxn, true
+end
+local vkey = prefix .. txn
+local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds')
+local state, question, current = fields[1], fields[2] or '', fields[4] or ''
+if not state then return {'unknown', {}} end
+if question == '' then question = fields[3] or '' end
+
+if viaContext then
+  if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
+  -- Not indexed: only the question whose send is still being recorded may be reported on this way.
+  if state ~= 'SENDING' or question ~= '' then return {'other_text', {}} end
+  redis.call('HSET', vkey, 'dq', messageId)
+  if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
+elseif question ~= messageId then
+  return {'other_text', {}}
+elseif state == 'DECIDED' then
+  return {'decided_already', redis.call('HGETALL', vkey)}
+end
+
+if current == status then return {'duplicate', redis.call('HGETALL', vkey)} end
+if current ~= '' and RANK[current] >= RANK[status] then return {'stale', redis.call('HGETALL', vkey)} end
+redis.call('HSET', vkey, 'ds', status, 'dAt', at)
+if status ~= 'FAILED' then return {'recorded', redis.call('HGETALL', vkey)} end
+
+-- The decide step of decide-5.lua, for UNDELIVERABLE (no late-reply record: nothing reached the handset).
+redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', 'UNDELIVERABLE', 'decAt', now, 'eid', eventId, 'pub', '0', 'ur', eventType)
+local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
+redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
+redis.call('HDEL', openKey, txn)
+redis.call('ZADD', dueKey, now + publishLease, phone .. '|' .. txn)
+return {'undeliverable', redis.call('HGETALL', vkey)}
