@@ -172,7 +172,7 @@ describe.skipIf(!availability.ok)("the service image in containers", () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe("invalid configuration: REQUESTS_QUEUE_URL is required");
+    expect(run.stderr.trim()).toBe("invalid configuration: REQUESTS_QUEUE_URL: is required");
   }, 60_000);
 
   it("releases the message in flight on SIGTERM and exits 0 within the shutdown timeout", async () => {

@@ -107,7 +107,7 @@ describe("configuration", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ AWS_ENDPOINT_URL_SQS: "not a url" }, "AWS_ENDPOINT_URL_SQS"],
     [{ SMS_EVENTS_QUEUE_URL: "sms-events" }, "SMS_EVENTS_QUEUE_URL"],
-    [{ SMS_MESSAGE_FEEDBACK: "yes" }, "SMS_MESSAGE_FEEDBACK must be true or false"],
+    [{ SMS_MESSAGE_FEEDBACK: "yes" }, "SMS_MESSAGE_FEEDBACK: must be true or false"],
     [{ SMS_PROTECT_CONFIGURATION_ID: "bad id!" }, "SMS_PROTECT_CONFIGURATION_ID"],
   ])("refuses %o with one line naming the variable", (override, expected) => {
     const message = errorOf({ ...required, ...override });
