@@ -37,8 +37,8 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   if (!options.owner && settleLeaseHeld(decision, now)) return;
   if (!decision.published) {
     try {
-      await ctx.store.alignClaimWithDecision(verification, now);
-      await ctx.publisher.publish(buildDecisionEvent(verification));
+      // Beside the publish, not before it: no round trip is added to the way to the event.
+      await Promise.all([ctx.store.alignClaimWithDecision(verification, now), ctx.publisher.publish(buildDecisionEvent(verification))]);
     } catch (error) {
       ctx.log.warn(
         { transactionId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
