@@ -24,6 +24,12 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_:/+.-]{1,256}$/, "must be an E.164 number, phone number id/ARN, pool id/ARN or sender id")
     .describe("identity SMS are sent from"),
   SMS_CONFIGURATION_SET: z.string().min(1).max(256).optional().describe("ConfigurationSetName for SendTextMessage"),
+  SMS_MAX_PARTS_PER_SECOND: z.coerce
+    .number({ error: "must be a number of message parts per second, e.g. 1, 3 or 100" })
+    .min(0.01, "must be at least 0.01 message parts per second")
+    .max(10_000, "must be at most 10000 message parts per second")
+    .optional()
+    .describe("the origination identity's send rate in message parts per second (fractions allowed: 0.2); unset = no pacing"),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .default("redis://127.0.0.1:6379")
@@ -57,6 +63,8 @@ export interface Config {
   /** The E.164 number replies must be addressed to, when the origination identity is a number. */
   originationNumber: string | undefined;
   smsConfigurationSet: string | undefined;
+  /** SMS_MAX_PARTS_PER_SECOND: every worker together sends at most this many message parts a second. */
+  smsMaxPartsPerSecond: number | undefined;
   redis: { url: string; clusterNodes: Array<{ host: string; port: number }> | undefined };
   verificationTtlSeconds: number;
   decisionRetentionSeconds: number;
@@ -97,6 +105,7 @@ function toConfig(env: Env): Config {
     originationIdentity: env.ORIGINATION_IDENTITY,
     originationNumber: e164.test(env.ORIGINATION_IDENTITY) ? env.ORIGINATION_IDENTITY : undefined,
     smsConfigurationSet: env.SMS_CONFIGURATION_SET,
+    smsMaxPartsPerSecond: env.SMS_MAX_PARTS_PER_SECOND,
     redis: {
       url: env.REDIS_URL,
       clusterNodes: env.REDIS_CLUSTER_NODES?.split(",").map((seed) => {

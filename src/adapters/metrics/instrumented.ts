@@ -1,5 +1,5 @@
 import type { DecisionEvent } from "../../domain/decision-event.ts";
-import { DestinationRefusedError, PermanentSmsError, SmsSetupError } from "../../errors.ts";
+import { DestinationRefusedError, NotSentInTimeError, PermanentSmsError, SmsSetupError } from "../../errors.ts";
 import type { Clock, DecisionPublisher, OutboundSms, SmsSender } from "../../ports.ts";
 import type { ServiceMetrics } from "./service-metrics.ts";
 
@@ -32,6 +32,7 @@ export function instrumentPublisher(inner: DecisionPublisher, metrics: ServiceMe
 function failureLabel(error: unknown): string {
   if (error instanceof DestinationRefusedError) return `refused:${error.reason}`;
   if (error instanceof SmsSetupError) return `setup:${error.code}`;
+  if (error instanceof NotSentInTimeError) return "not_sent_in_time";
   if (error instanceof PermanentSmsError) return "refused";
   return error instanceof Error ? error.name : "unknown";
 }

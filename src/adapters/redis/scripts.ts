@@ -16,6 +16,7 @@ const scriptFiles = {
   claimDue: "claim-due-1.lua",
   claimConfirmation: "claim-confirmation-2.lua",
   clearOwedText: "clear-owed-text-1.lua",
+  takeSendParts: "take-send-parts-2.lua",
 } as const;
 
 export type ScriptName = keyof typeof scriptFiles;

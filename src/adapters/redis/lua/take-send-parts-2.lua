@@ -1,0 +1,71 @@
+--[[
+  Takes the message parts of one SMS from the send rate every worker shares (SMS_MAX_PARTS_PER_SECOND).
+  The bucket is a GCRA: one number, the theoretical arrival time (TAT) of the next part, each part
+  pushing it one interval (1 s / rate) further. Time is Redis's own (TIME), one clock for every
+  worker. A worker may reserve the next slot up to a short look-ahead before it comes, so its timer
+  running late never costs throughput: the schedule advances from the slot, not from the wake-up.
+  The registry holds each worker's most urgent waiting text (its rank, lower first); a worker whose
+  own best is less urgent than a live entry of another worker yields the slot to it.
+  KEYS[1] TAT (string, ms of the Redis clock; gone = the bucket is full)
+  KEYS[2] waiting registry (hash: worker id -> "<rank>|<seen at ms>")
+  ARGV[1] interval per part (ms)   ARGV[2] burst (parts the bucket holds, >= 1)   ARGV[3] parts of this SMS
+  ARGV[4] look-ahead (ms)   ARGV[5] worker id   ARGV[6] rank of the worker's most urgent waiting text
+  ARGV[7] rank the worker has waiting once this is granted ('' = none)   ARGV[8] registry entry lifetime (ms)
+  Returns {'granted', sendAt, now}: send at sendAt (>= now);
+          {'wait', waitMs, now}: the next slot is further than the look-ahead;
+          {'yield', waitMs, now}: another worker has something more urgent waiting.
+  Times are strings in ms with microseconds (Lua numbers returned as integers would be truncated).
+]]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local parts = tonumber(ARGV[3])
+local lookAhead = tonumber(ARGV[4])
+local me = ARGV[5]
+local myRank = tonumber(ARGV[6])
+local lifetime = tonumber(ARGV[8])
+
+local function ms(value) return string.format('%.3f', value) end
+
+local function register(rank)
+  redis.call('HSET', KEYS[2], me, rank .. '|' .. ms(now))
+  redis.call('PEXPIRE', KEYS[2], math.ceil(lifetime))
+end
+
+local moreUrgentElsewhere = false
+local entries = redis.call('HGETALL', KEYS[2])
+for i = 1, #entries, 2 do
+  local worker, value = entries[i], entries[i + 1]
+  local bar = string.find(value, '|', 1, true)
+  local rank = tonumber(string.sub(value, 1, bar - 1))
+  local seenAt = tonumber(string.sub(value, bar + 1))
+  if now - seenAt > lifetime then
+    redis.call('HDEL', KEYS[2], worker)
+  elseif worker ~= me and rank < myRank then
+    moreUrgentElsewhere = true
+  end
+end
+
+if moreUrgentElsewhere then
+  register(ARGV[6])
+  return {'yield', ms(math.min(math.max(interval, 10), lifetime / 2)), ms(now)}
+end
+
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+-- A message of more parts than the burst goes when the bucket is full, and leaves it in debt.
+local tolerance = (burst - math.min(parts, burst)) * interval
+local sendAt = math.max(now, tat - tolerance)
+if sendAt - now > lookAhead then
+  register(ARGV[6])
+  return {'wait', ms(sendAt - now - lookAhead), ms(now)}
+end
+
+local nextTat = math.max(tat, sendAt) + parts * interval
+redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
+if ARGV[7] == '' then
+  redis.call('HDEL', KEYS[2], me)
+else
+  register(ARGV[7])
+end
+return {'granted', ms(sendAt), ms(now)}
