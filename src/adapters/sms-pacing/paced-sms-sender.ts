@@ -113,9 +113,10 @@ export class PacedSmsSender implements SmsSender {
         }
         this.#registered = result.kind !== "granted" || nextRank !== null;
         if (result.kind === "granted") {
-          // A slot for `top`'s parts: `top` takes it, or the new head if `top` left meanwhile and fits.
+          // A slot for `top`'s parts. A text queued meanwhile ahead of it is more urgent: it takes
+          // the slot when its parts fit, else `top` does (when it still waits).
           const head = this.#queue[0];
-          const taker = !top.settled ? top : head && head.parts <= top.parts ? head : undefined;
+          const taker = head && head.parts <= top.parts ? head : top.settled ? undefined : top;
           if (taker) this.#dispatch(taker, result.delayMs);
           continue;
         }
