@@ -16,6 +16,7 @@ import type { OptedOutEntry, OptOutList } from "./opt-out-list.ts";
 import { findPhoneNumber, isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
 import type { SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
+import type { SendRateLimit } from "./send-rate-limit.ts";
 import type { SentSms } from "./sent-messages.ts";
 
 export const MAX_MESSAGE_BODY_LENGTH = 1600;
@@ -27,6 +28,8 @@ export interface SandboxState {
   optOutList: OptOutList;
   keywords: PhoneNumberKeywords;
   recordSent(sms: SentSms): void;
+  /** The origination's message parts per second, when the sandbox enforces one. */
+  sendRateLimit?: SendRateLimit | undefined;
 }
 
 export type Operation = (input: Input, state: SandboxState) => unknown;
@@ -59,6 +62,7 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
   }
   const messageId = randomUUID();
   if (optionalBoolean(input, "DryRun") !== true) {
+    state.sendRateLimit?.take(messageBody);
     state.recordSent({
       messageId,
       destinationPhoneNumber,

@@ -19,6 +19,7 @@ import type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, operationFromTarget, parseJsonObject, readBody, writeError, writeJson } from "./protocol.ts";
 import { ReceivedMessages } from "./received-messages.ts";
 import type { ReceivedSms, ReceivedSmsListener } from "./received-messages.ts";
+import { SendRateLimit } from "./send-rate-limit.ts";
 import { SentMessages } from "./sent-messages.ts";
 import type { SentSms, SentSmsListener } from "./sent-messages.ts";
 import type { InboundPublisher } from "./sns-inbound-publisher.ts";
@@ -43,6 +44,11 @@ export interface SmsSandboxOptions {
   phoneNumbers?: PhoneNumberConfig[];
   /** Where handset messages go (the two-way SNS topic, see snsInboundPublisher). Default: recorded only. */
   inboundPublisher?: InboundPublisher;
+  /**
+   * Message parts per second SendTextMessage accepts (a toll-free number: 3); above it, it answers
+   * ThrottlingException as AWS does. Default: no limit.
+   */
+  maxPartsPerSecond?: number;
 }
 
 export interface RecordedRequest {
@@ -63,6 +69,8 @@ export interface SmsSandbox {
   readonly requests: readonly RecordedRequest[];
   /** Every message simulated handsets sent, oldest first. */
   readonly received: readonly ReceivedSms[];
+  /** SendTextMessage calls answered ThrottlingException for going over maxPartsPerSecond. */
+  readonly throttled: number;
   callCount(operation: string): number;
   /** Resolves with the first recorded SMS matching, else with the next one sent; rejects after timeoutMs. */
   waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
@@ -104,7 +112,12 @@ class SmsSandboxServer implements SmsSandbox {
   readonly #inboundPublisher: InboundPublisher | undefined;
   #closed = false;
 
-  constructor(region: string, phoneNumbers: PhoneNumberConfig[], inboundPublisher: InboundPublisher | undefined) {
+  constructor(
+    region: string,
+    phoneNumbers: PhoneNumberConfig[],
+    inboundPublisher: InboundPublisher | undefined,
+    maxPartsPerSecond: number | undefined,
+  ) {
     this.region = region;
     this.#inboundPublisher = inboundPublisher;
     this.#optOutList = new OptOutList(region);
@@ -114,6 +127,7 @@ class SmsSandboxServer implements SmsSandbox {
       optOutList: this.#optOutList,
       keywords: new PhoneNumberKeywords(),
       recordSent: (sms) => this.#sentMessages.record(sms),
+      sendRateLimit: maxPartsPerSecond === undefined ? undefined : new SendRateLimit(maxPartsPerSecond),
     };
   }
 
@@ -145,6 +159,10 @@ class SmsSandboxServer implements SmsSandbox {
 
   get received(): readonly ReceivedSms[] {
     return this.#receivedMessages.list;
+  }
+
+  get throttled(): number {
+    return this.#state.sendRateLimit?.throttled ?? 0;
   }
 
   callCount(operation: string): number {
@@ -254,7 +272,7 @@ class SmsSandboxServer implements SmsSandbox {
 
 export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
   const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
-  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher);
+  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher, options.maxPartsPerSecond);
   await sandbox.listen(port, host);
   return sandbox;
 }
