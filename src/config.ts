@@ -85,7 +85,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join(".") ?? "environment";
-    const problem = issue?.code === "invalid_type" && issue.input === undefined ? "is required" : issue?.message;
+    // A present value that is not even of the right type (a number that is not one) is invalid, not missing.
+    const problem = issue?.code === "invalid_type" && !Object.hasOwn(present, variable) ? "is required" : issue?.message;
     throw new ConfigError(`invalid configuration: ${variable} ${problem ?? "is invalid"}`);
   }
   return toConfig(parsed.data);

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   decisionRetentionSeconds?: number;
   /** The sweep's interval (default 200 ms). */
   expiryIntervalMs?: number;
+  /** The SMS sandbox throttles SendTextMessage above this many message parts per second. */
+  sandboxMaxPartsPerSecond?: number;
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -79,7 +81,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const ownRedis = !options.redis;
   const [aws, sandbox, redis] = await Promise.all([
     startAwsEnvironment({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2 }),
-    startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }] }),
+    startSmsSandbox({
+      phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }],
+      ...(options.sandboxMaxPartsPerSecond ? { maxPartsPerSecond: options.sandboxMaxPartsPerSecond } : {}),
+    }),
     options.redis ? Promise.resolve(options.redis) : startRedisServer(),
   ]);
   const smsProxy = options.slowSms ? await startDelayingProxy(sandbox.url) : undefined;

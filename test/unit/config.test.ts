@@ -30,8 +30,18 @@ describe("configuration", () => {
       httpPort: 8080,
       logLevel: "info",
       smsConfigurationSet: undefined,
+      smsMaxPartsPerSecond: undefined,
       originationNumber: "+18885550100",
     });
+  });
+
+  it.each([
+    ["1", 1],
+    ["3", 3],
+    ["100", 100],
+    ["0.2", 0.2],
+  ])("reads SMS_MAX_PARTS_PER_SECOND=%s (fractions allowed, as a 10DLC campaign's 0.2)", (value, expected) => {
+    expect(loadConfig({ ...required, SMS_MAX_PARTS_PER_SECOND: value }).smsMaxPartsPerSecond).toBe(expected);
   });
 
   it("reads every variable and lets the service-specific endpoints win over AWS_ENDPOINT_URL", () => {
@@ -78,6 +88,10 @@ describe("configuration", () => {
     [{ REDIS_CLUSTER_NODES: "10.0.0.1" }, "REDIS_CLUSTER_NODES must be comma-separated host:port seeds"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ AWS_ENDPOINT_URL_SQS: "not a url" }, "AWS_ENDPOINT_URL_SQS"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "0" }, "SMS_MAX_PARTS_PER_SECOND must be at least 0.01 message parts per second"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "-3" }, "SMS_MAX_PARTS_PER_SECOND must be at least 0.01"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "fast" }, "SMS_MAX_PARTS_PER_SECOND must be a number of message parts per second"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "1e6" }, "SMS_MAX_PARTS_PER_SECOND must be at most 10000"],
   ])("refuses %o with one line naming the variable", (override, expected) => {
     const message = errorOf({ ...required, ...override });
     expect(message).toContain(expected);
