@@ -154,6 +154,10 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
       decisions: verifications.filter((v) => ctx.collector.observedAt(v.transactionId) !== undefined).length,
       seconds,
     };
+  } catch (error) {
+    const output = service.output.text();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message} (${order.length} SMS seen${output ? `; the paced service's last output:\n${output}` : ""})`, { cause: error });
   } finally {
     sandbox.off("sent", onSent);
     await service.stop(15_000);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { startSmsSandbox, type SmsSandbox } from "../dev/sms-sandbox/sms-sandbox.ts";
 import { startRedisServer, type TestRedis } from "../test/support/redis-server.ts";
 import { createBenchClients, REGION, type BenchClients } from "./aws.ts";
-import { CEILING_QUEUE, CEILING_TOPIC, NAMES } from "./bench-topology.ts";
+import { CEILING_QUEUE, CEILING_TOPIC, FRAUD_WAVE, NAMES } from "./bench-topology.ts";
 import type { CeilingArguments, CeilingRun } from "./ceiling-consumer.ts";
 import { DecisionCollector, type CollectorCounts } from "./decisions.ts";
 import { runFraudWave, type FraudWaveFigures } from "./fraud-wave.ts";
@@ -428,8 +428,8 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
     const end = sample();
     const serviceEnd = end.service;
 
-    // 5. The fraud wave, last: its own service process, paced, and an SMS provider that throttles
-    // above the rate. The main service stops first, so the two never share the queues.
+    // 5. The fraud wave, last: its own service process, paced, on queues of its own, and an SMS
+    // provider that throttles above the rate. The main service stops first: it takes no CPU from it.
     let fraudWave: FraudWaveFigures | null = null;
     if (options.fraudWaveN > 0) {
       await service.stop(15_000);
@@ -441,14 +441,16 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         stallSeconds: options.stallSeconds,
         sqs: clients.sqs,
         sns: clients.sns,
-        requestsQueueUrl: queueUrl(NAMES.requestsQueue),
-        inboundTopicArn: topicArn(NAMES.inboundTopic),
+        requestsQueueUrl: queueUrl(FRAUD_WAVE.requestsQueue),
+        inboundTopicArn: topicArn(FRAUD_WAVE.inboundTopic),
         collector,
         startService: (smsEndpoint, partsPerSecond) => {
           const paced = startServiceProcess(
             {
               ...serviceEnv(emulator, sandbox, redis, queueUrl, topicArn),
               AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsEndpoint,
+              REQUESTS_QUEUE_URL: queueUrl(FRAUD_WAVE.requestsQueue),
+              INBOUND_QUEUE_URL: queueUrl(FRAUD_WAVE.inboundQueue),
               SMS_MAX_PARTS_PER_SECOND: String(partsPerSecond),
             },
             options.serviceNodeOptions,
@@ -460,6 +462,8 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         log,
       });
       collector.assertClean();
+      const waveDeadLettered = await countMessages(clients, [queueUrl(NAMES.requestsDlq), queueUrl(NAMES.inboundDlq)]);
+      if (waveDeadLettered > 0) throw new Error(`the paced service dead-lettered ${waveDeadLettered} of the fraud wave's messages`);
     }
     const result: BenchResult = {
       machine: {
