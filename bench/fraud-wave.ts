@@ -25,6 +25,8 @@ const PHONE_BASE = 8_000_000;
 export interface FraudWaveFigures {
   requests: number;
   partsPerSecond: number;
+  /** The service ran with SMS_MAX_PARTS_PER_SECOND (false: --fraud-wave-unpaced, for comparison). */
+  paced: boolean;
   /** Message parts of the questions (realistic merchants: some take 2 or 3). */
   questionParts: number;
   /** The least the questions can take at the rate: questionParts / partsPerSecond. */
@@ -49,6 +51,7 @@ export interface FraudWaveFigures {
 export interface FraudWaveContext {
   n: number;
   partsPerSecond: number;
+  paced: boolean;
   seed: number;
   runId: string;
   stallSeconds: number;
@@ -57,8 +60,8 @@ export interface FraudWaveContext {
   requestsQueueUrl: string;
   inboundTopicArn: string;
   collector: DecisionCollector;
-  /** Starts the service paced to `partsPerSecond`, sending through the SMS endpoint given. */
-  startService(smsEndpoint: string, partsPerSecond: number): NodeChild;
+  /** Starts the service paced to `partsPerSecond` (undefined: unpaced), sending through the SMS endpoint given. */
+  startService(smsEndpoint: string, partsPerSecond: number | undefined): NodeChild;
   log(message: string): void;
 }
 
@@ -72,7 +75,7 @@ interface WaveVerification {
 
 export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigures> {
   const sandbox = await startSmsSandbox({ phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }], maxPartsPerSecond: ctx.partsPerSecond });
-  const service = ctx.startService(sandbox.url, ctx.partsPerSecond);
+  const service = ctx.startService(sandbox.url, ctx.paced ? ctx.partsPerSecond : undefined);
   const stallMs = ctx.stallSeconds * 1000;
   const fatal = service.died;
   fatal.catch(() => undefined);
@@ -114,7 +117,7 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
     const throttlesBefore = sandbox.throttled;
     const orderStart = order.length;
 
-    ctx.log(`fraud wave: ${ctx.n} requests at once, the service and the SMS provider at ${ctx.partsPerSecond} parts/s`);
+    ctx.log(`fraud wave: ${ctx.n} requests at once, the SMS provider at ${ctx.partsPerSecond} parts/s, the service ${ctx.paced ? "paced to it" : "unpaced"}`);
     const verifications = wave(ctx, byId, "wave", ctx.n, PHONE_BASE + 1);
     const startedAt = performance.now();
     await fire(ctx, verifications);
@@ -142,6 +145,7 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
     return {
       requests: ctx.n,
       partsPerSecond: ctx.partsPerSecond,
+      paced: ctx.paced,
       questionParts,
       minimumSeconds: questionParts / ctx.partsPerSecond,
       timeToQuestionMs: summarize(verifications.map((v) => (v.question?.at ?? 0) - (v.requestedAt ?? 0))),

@@ -29,6 +29,8 @@ export interface BenchOptions {
   fraudWaveN: number;
   /** Message parts per second of the fraud wave's origination (the service's and the SMS provider's). */
   fraudWaveRate: number;
+  /** The fraud wave's service without SMS_MAX_PARTS_PER_SECOND (the SMS provider still enforces the rate). */
+  fraudWaveUnpaced: boolean;
   seed: number;
   json: boolean;
   quick: boolean;
@@ -65,6 +67,7 @@ unexpected or duplicate decision.
   --fraud-wave-n <count>    fraud wave: requests at once, paced service  (default 300; --quick 20; 0 = none)
   --fraud-wave-rate <r>     fraud wave: parts/s of the origination, enforced by the SMS provider
                             (default 3, a US toll-free number; --quick 10). 300 at 3/s take ~100 s
+  --fraud-wave-unpaced      the fraud wave's service without SMS_MAX_PARTS_PER_SECOND (for comparison)
   --seed <int>              workload seed                              (default 20261126)
   --quick                   tiny run for tests (the defaults above marked --quick)
   --json                    print the figures as one JSON object instead of the table
@@ -117,6 +120,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         stall: { type: "string" },
         "fraud-wave-n": { type: "string" },
         "fraud-wave-rate": { type: "string" },
+        "fraud-wave-unpaced": { type: "boolean", default: false },
         seed: { type: "string" },
         quick: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -151,6 +155,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     stallSeconds: positiveNumber("stall", v.stall, 30),
     fraudWaveN: integer("fraud-wave-n", v["fraud-wave-n"], quick ? 20 : 300, 0),
     fraudWaveRate: positiveNumber("fraud-wave-rate", v["fraud-wave-rate"], quick ? 10 : 3),
+    fraudWaveUnpaced: v["fraud-wave-unpaced"],
     seed: integer("seed", v.seed, 20_261_126, 0),
     json: v.json,
     quick,

@@ -436,6 +436,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
       fraudWave = await runFraudWave({
         n: options.fraudWaveN,
         partsPerSecond: options.fraudWaveRate,
+        paced: !options.fraudWaveUnpaced,
         seed: options.seed,
         runId,
         stallSeconds: options.stallSeconds,
@@ -444,14 +445,14 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         requestsQueueUrl: queueUrl(FRAUD_WAVE.requestsQueue),
         inboundTopicArn: topicArn(FRAUD_WAVE.inboundTopic),
         collector,
-        startService: (smsEndpoint, partsPerSecond) => {
+        startService: (smsEndpoint, partsPerSecond: number | undefined) => {
           const paced = startServiceProcess(
             {
               ...serviceEnv(emulator, sandbox, redis, queueUrl, topicArn),
               AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsEndpoint,
               REQUESTS_QUEUE_URL: queueUrl(FRAUD_WAVE.requestsQueue),
               INBOUND_QUEUE_URL: queueUrl(FRAUD_WAVE.inboundQueue),
-              SMS_MAX_PARTS_PER_SECOND: String(partsPerSecond),
+              ...(partsPerSecond === undefined ? {} : { SMS_MAX_PARTS_PER_SECOND: String(partsPerSecond) }),
             },
             options.serviceNodeOptions,
             options.serviceEntry,
@@ -489,6 +490,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         stallSeconds: options.stallSeconds,
         fraudWaveN: options.fraudWaveN,
         fraudWaveRate: options.fraudWaveRate,
+        fraudWaveUnpaced: options.fraudWaveUnpaced,
         seed: options.seed,
         quick: options.quick,
         injectWrongExpectation: options.injectWrongExpectation,
