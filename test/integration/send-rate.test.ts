@@ -57,8 +57,11 @@ async function drive(limiters: RedisSendRate[], totalParts: number, partsOf: () 
   return grants.sort((a, b) => a.at - b.at);
 }
 
-/** The clock has microseconds, printed to 3 decimals of a ms. */
-const EPSILON_MS = 0.002;
+/**
+ * Slot times are doubles of epoch ms (Redis TIME has microseconds): at that size a double keeps
+ * about 0.25 µs, and each step of the schedule may round by that much, so comparisons allow 10 µs.
+ */
+const EPSILON_MS = 0.01;
 
 describe("the shared send rate", () => {
   it("keeps three workers together under the limit: single parts 1 s / rate apart, never more than the rate in any second", async () => {
@@ -103,31 +106,34 @@ describe("the shared send rate", () => {
   });
 
   it("makes a worker holding less urgent texts yield to a worker with a question waiting", async () => {
-    const [a, b] = workers(2, { partsPerSecond: 2 }) as [RedisSendRate, RedisSendRate];
+    // Three parts at once, then one a second: slots are there, the registry decides who takes them.
+    const [a, b] = workers(2, { partsPerSecond: 1, burstParts: 3 }) as [RedisSendRate, RedisSendRate];
     const deadline = Date.now() + 60_000;
     const question = sendRank("question", deadline);
     const confirmation = sendRank("confirmation", undefined);
 
-    // A sends a question and has another waiting: B's confirmation waits although slots come.
+    // A sends a question and has another waiting: B's confirmation yields although a slot is there.
     expect((await a.take({ parts: 1, rank: question, nextRank: question + 1 })).kind).toBe("granted");
     expect((await b.take({ parts: 1, rank: confirmation, nextRank: null })).kind).toBe("yield");
-    // A more urgent question of B's own does not yield.
-    expect((await b.take({ parts: 1, rank: question, nextRank: null })).kind).toBe("wait");
-    // A has nothing waiting any more: B only waits for the rate.
+    // A question of B's more urgent than A's is not held back.
+    expect((await b.take({ parts: 1, rank: question, nextRank: confirmation })).kind).toBe("granted");
+    // A has nothing waiting any more: B's confirmation takes the last slot, then waits for the rate.
     await a.leave();
+    expect((await b.take({ parts: 1, rank: confirmation, nextRank: null })).kind).toBe("granted");
     expect((await b.take({ parts: 1, rank: confirmation, nextRank: null })).kind).toBe("wait");
   });
 
   it("stops counting a worker that went silent (crashed) once its entry's lifetime is over", async () => {
-    const lifetime = { partsPerSecond: 1, registryLifetimeMs: 300 };
-    const [a, b] = workers(2, lifetime) as [RedisSendRate, RedisSendRate];
+    const [a, b] = workers(2, { partsPerSecond: 1, burstParts: 2, registryLifetimeMs: 300 }) as [RedisSendRate, RedisSendRate];
+    // A takes a slot and says it has more waiting, then is never heard of again.
     expect((await a.take({ parts: 1, rank: 0, nextRank: 0 })).kind).toBe("granted");
     let yields = 0;
     for (;;) {
       const result = await b.take({ parts: 1, rank: 1, nextRank: null });
-      if (result.kind !== "yield") break;
+      if (result.kind === "granted") break;
+      expect(result.kind).toBe("yield");
       yields += 1;
-      expect(yields).toBeLessThan(20);
+      expect(yields).toBeLessThan(100);
       await new Promise((resolve) => setTimeout(resolve, result.waitMs));
     }
     expect(yields).toBeGreaterThan(0);

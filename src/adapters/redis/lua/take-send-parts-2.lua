@@ -13,8 +13,8 @@
   ARGV[7] rank the worker has waiting once this is granted ('' = none)   ARGV[8] registry entry lifetime (ms)
   Returns {'granted', sendAt, now}: send at sendAt (>= now);
           {'wait', waitMs, now}: the next slot is further than the look-ahead;
-          {'yield', waitMs, now}: another worker has something more urgent waiting.
-  Times are strings in ms with microseconds (Lua numbers returned as integers would be truncated).
+          {'yield', waitMs, now}: a slot is there, but another worker has something more urgent waiting.
+  Times are strings in ms, fractions kept (Lua numbers returned as integers would be truncated).
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
@@ -26,7 +26,7 @@ local me = ARGV[5]
 local myRank = tonumber(ARGV[6])
 local lifetime = tonumber(ARGV[8])
 
-local function ms(value) return string.format('%.3f', value) end
+local function ms(value) return string.format('%.6f', value) end
 
 local function register(rank)
   redis.call('HSET', KEYS[2], me, rank .. '|' .. ms(now))
@@ -47,18 +47,19 @@ for i = 1, #entries, 2 do
   end
 end
 
-if moreUrgentElsewhere then
-  register(ARGV[6])
-  return {'yield', ms(math.min(math.max(interval, 10), lifetime / 2)), ms(now)}
-end
-
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 -- A message of more parts than the burst goes when the bucket is full, and leaves it in debt.
 local tolerance = (burst - math.min(parts, burst)) * interval
 local sendAt = math.max(now, tat - tolerance)
+-- Every waiting worker wakes when the next slot can be reserved; the most urgent one takes it.
 if sendAt - now > lookAhead then
   register(ARGV[6])
   return {'wait', ms(sendAt - now - lookAhead), ms(now)}
+end
+if moreUrgentElsewhere then
+  -- Soon again: the other worker takes this slot within milliseconds, or it has gone silent.
+  register(ARGV[6])
+  return {'yield', ms(math.min(interval, 10)), ms(now)}
 end
 
 local nextTat = math.max(tat, sendAt) + parts * interval
