@@ -17,10 +17,12 @@ afterEach(async () => {
 const SMS_WAIT_MS = 20_000;
 
 describe("paced sending", () => {
-  it("sends every question before any confirmation, spaced to the rate, with no throttling", async () => {
+  it.each([1, 2])("sends every question before any confirmation, spaced to the rate, with no throttling (%i worker(s))", async (workers) => {
     const rate = 2;
     const harness = await startHarness({ env: { SMS_MAX_PARTS_PER_SECOND: String(rate) }, sandboxMaxPartsPerSecond: rate });
     h = harness;
+    // A second worker shares the rate: one holding a confirmation yields to one holding questions.
+    if (workers === 2) await harness.startAnotherWorker();
     const firstWave = Array.from({ length: 4 }, () => verificationRequest());
     const secondWave = Array.from({ length: 4 }, () => verificationRequest());
     const requests = [...firstWave, ...secondWave];
