@@ -27,6 +27,9 @@ export interface FraudWaveFigures {
   partsPerSecond: number;
   /** The service ran with SMS_MAX_PARTS_PER_SECOND (false: --fraud-wave-unpaced, for comparison). */
   paced: boolean;
+  /** Every question sent and decided (an unpaced wave may stall: its figures then cover what was sent). */
+  completed: boolean;
+  questionsSent: number;
   /** Message parts of the questions (realistic merchants: some take 2 or 3). */
   questionParts: number;
   /** The least the questions can take at the rate: questionParts / partsPerSecond. */
@@ -121,17 +124,15 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
     const verifications = wave(ctx, byId, "wave", ctx.n, PHONE_BASE + 1);
     const startedAt = performance.now();
     await fire(ctx, verifications);
-    await untilDone(
-      () => verifications.every((v) => v.question),
-      () => order.length,
-      stallMs,
-      fatal,
-      (wake) => (progress = wake),
-    );
-    await Promise.race([fatal, ctx.collector.waitFor(verifications.map((v) => v.transactionId), stallMs, fatal)]);
-    // Confirmations follow the last question: wait for the first of them (they were all owed by now).
-    const questionsDone = order.length;
-    await untilDone(() => order.length > questionsDone, () => order.length, stallMs, fatal, (wake) => (progress = wake));
+    const complete = async () => {
+      await untilDone(() => verifications.every((v) => v.question), () => order.length, stallMs, fatal, (wake) => (progress = wake));
+      await Promise.race([fatal, ctx.collector.waitFor(verifications.map((v) => v.transactionId), stallMs, fatal)]);
+      // Confirmations follow the last question: wait for the first of them (they were all owed by now).
+      const questionsDone = order.length;
+      await untilDone(() => order.length > questionsDone, () => order.length, stallMs, fatal, (wake) => (progress = wake));
+    };
+    // Unpaced (the comparison), a wave that stalls is a figure, not a failure: what it got is reported.
+    const completed = ctx.paced ? (await complete(), true) : await complete().then(() => true, () => false);
     await Promise.all(replies);
     if (replyFailure) throw replyFailure;
     const seconds = (performance.now() - startedAt) / 1000;
@@ -141,6 +142,7 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
     const before = waveOrder.slice(0, lastQuestion).filter((entry) => entry.kind === "confirmation").length;
     const firstAfter = waveOrder.slice(lastQuestion + 1).find((entry) => entry.kind === "confirmation");
     const questionParts = verifications.reduce((sum, v) => sum + (v.question?.parts ?? 0), 0);
+    const sent = verifications.filter((v) => v.question);
     const lastQuestionSeconds = (lastQuestionAt - startedAt) / 1000;
     return {
       requests: ctx.n,
@@ -148,7 +150,9 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
       paced: ctx.paced,
       questionParts,
       minimumSeconds: questionParts / ctx.partsPerSecond,
-      timeToQuestionMs: summarize(verifications.map((v) => (v.question?.at ?? 0) - (v.requestedAt ?? 0))),
+      completed,
+      questionsSent: sent.length,
+      timeToQuestionMs: summarize(sent.map((v) => (v.question?.at ?? 0) - (v.requestedAt ?? 0))),
       lastQuestionSeconds,
       questionPartsPerSecond: lastQuestionSeconds > 0 ? questionParts / lastQuestionSeconds : null,
       throttles: sandbox.throttled - throttlesBefore,

@@ -90,6 +90,7 @@ function fraudWaveRows(result: BenchResult): Array<readonly [string, string]> {
     ["", ""],
     ["", `7. Fraud wave (${num(w.requests)} requests at once; the SMS provider throttling above ${num(w.partsPerSecond, 1)} parts/s, the service ${w.paced ? "paced to it" : "NOT paced (--fraud-wave-unpaced)"})`],
     ["request → question", `p50 ${seconds(t.p50)} · p99 ${seconds(t.p99)} · max ${seconds(t.max)}  (n=${t.count})`],
+    ...(w.completed ? [] : [["INCOMPLETE", `only ${num(w.questionsSent)} of ${num(w.requests)} questions sent before the wave stalled`] as const]),
     ["questions", `${num(w.questionParts)} parts (${num(w.minimumSeconds, 1)} s at the rate) all sent in ${num(w.lastQuestionSeconds, 1)} s = ${num(w.questionPartsPerSecond, 2)} parts/s`],
     ["throttles received", `${num(w.throttles)}  (target 0)`],
     [
