@@ -49,16 +49,17 @@ export class RedisSendRate implements SendRateLimiter {
   }
 
   async take({ parts, rank, nextRank }: TakeRequest): Promise<TakeResult> {
-    const reply = (await this.#scripts.takeSendParts(this.#keys, [
-      this.#intervalMs,
-      this.#burstParts,
-      Math.max(1, Math.ceil(parts)),
-      this.#lookAheadMs,
-      this.#workerId,
+    const args = {
+      interval: this.#intervalMs,
+      burst: this.#burstParts,
+      parts: Math.max(1, Math.ceil(parts)),
+      lookAhead: this.#lookAheadMs,
+      worker: this.#workerId,
       rank,
-      nextRank === null ? "" : nextRank,
-      this.#registryLifetimeMs,
-    ])) as [string, string, string];
+      ...(nextRank === null ? {} : { nextRank }),
+      lifetime: this.#registryLifetimeMs,
+    };
+    const reply = (await this.#scripts.takeSendParts(this.#keys, [JSON.stringify(args)])) as [string, string, string];
     const [kind, value, now] = reply;
     if (kind === "granted") {
       const at = Number(value);

@@ -8,9 +8,9 @@
   own best is less urgent than a live entry of another worker yields the slot to it.
   KEYS[1] TAT (string, ms of the Redis clock; gone = the bucket is full)
   KEYS[2] waiting registry (hash: worker id -> "<rank>|<seen at ms>")
-  ARGV[1] interval per part (ms)   ARGV[2] burst (parts the bucket holds, >= 1)   ARGV[3] parts of this SMS
-  ARGV[4] look-ahead (ms)   ARGV[5] worker id   ARGV[6] rank of the worker's most urgent waiting text
-  ARGV[7] rank the worker has waiting once this is granted ('' = none)   ARGV[8] registry entry lifetime (ms)
+  ARGV[1] JSON, named: interval (ms per part), burst (parts the bucket holds, >= 1), parts (of this
+          SMS), lookAhead (ms), worker (id), rank (the worker's most urgent waiting text), nextRank
+          (what it has waiting once this is granted; absent = nothing), lifetime (of a registry entry, ms)
   Returns {'granted', sendAt, now}: send at sendAt (>= now);
           {'wait', waitMs, now}: the next slot is further than the look-ahead;
           {'yield', waitMs, now}: a slot is there, but another worker has something more urgent waiting.
@@ -18,18 +18,20 @@
 ]]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local parts = tonumber(ARGV[3])
-local lookAhead = tonumber(ARGV[4])
-local me = ARGV[5]
-local myRank = tonumber(ARGV[6])
-local lifetime = tonumber(ARGV[8])
+local args = cjson.decode(ARGV[1])
+local interval = tonumber(args.interval)
+local burst = tonumber(args.burst)
+local parts = tonumber(args.parts)
+local lookAhead = tonumber(args.lookAhead)
+local me = args.worker
+local myRank = tonumber(args.rank)
+local nextRank = tonumber(args.nextRank)
+local lifetime = tonumber(args.lifetime)
 
 local function ms(value) return string.format('%.6f', value) end
 
 local function register(rank)
-  redis.call('HSET', KEYS[2], me, rank .. '|' .. ms(now))
+  redis.call('HSET', KEYS[2], me, string.format('%.0f', rank) .. '|' .. ms(now))
   redis.call('PEXPIRE', KEYS[2], math.ceil(lifetime))
 end
 
@@ -53,20 +55,20 @@ local tolerance = (burst - math.min(parts, burst)) * interval
 local sendAt = math.max(now, tat - tolerance)
 -- Every waiting worker wakes when the next slot can be reserved; the most urgent one takes it.
 if sendAt - now > lookAhead then
-  register(ARGV[6])
+  register(myRank)
   return {'wait', ms(sendAt - now - lookAhead), ms(now)}
 end
 if moreUrgentElsewhere then
   -- Soon again: the other worker takes this slot within milliseconds, or it has gone silent.
-  register(ARGV[6])
+  register(myRank)
   return {'yield', ms(math.min(interval, 10)), ms(now)}
 end
 
 local nextTat = math.max(tat, sendAt) + parts * interval
 redis.call('SET', KEYS[1], ms(nextTat), 'PX', math.ceil(nextTat - now) + 1000)
-if ARGV[7] == '' then
+if nextRank == nil then
   redis.call('HDEL', KEYS[2], me)
 else
-  register(ARGV[7])
+  register(nextRank)
 end
 return {'granted', ms(sendAt), ms(now)}
