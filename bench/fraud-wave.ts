@@ -48,6 +48,8 @@ export interface FraudWaveFigures {
   firstConfirmationAfterMs: number | null;
   orderHeld: boolean;
   decisions: number;
+  /** Wave messages in the dead-letter queues at its end (set by the caller; target 0). */
+  deadLettered: number;
   seconds: number;
 }
 
@@ -160,6 +162,7 @@ export async function runFraudWave(ctx: FraudWaveContext): Promise<FraudWaveFigu
       firstConfirmationAfterMs: firstAfter ? firstAfter.at - lastQuestionAt : null,
       orderHeld: before === 0,
       decisions: verifications.filter((v) => ctx.collector.observedAt(v.transactionId) !== undefined).length,
+      deadLettered: 0,
       seconds,
     };
   } catch (error) {

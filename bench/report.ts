@@ -95,7 +95,7 @@ function fraudWaveRows(result: BenchResult): Array<readonly [string, string]> {
     ["throttles received", `${num(w.throttles)}  (target 0)`],
     [
       "order",
-      `${w.orderHeld ? "held" : "NOT held"}: ${num(w.confirmationsBeforeLastQuestion)} confirmations before the last question (the first came ${seconds(w.firstConfirmationAfterMs)} after it); ${num(w.decisions)} decisions`,
+      `${w.orderHeld ? "held" : "NOT held"}: ${num(w.confirmationsBeforeLastQuestion)} confirmations before the last question (the first came ${seconds(w.firstConfirmationAfterMs)} after it); ${num(w.decisions)} decisions, ${num(w.deadLettered)} dead-lettered`,
     ],
   ];
 }

@@ -463,8 +463,11 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         log,
       });
       collector.assertClean();
-      const waveDeadLettered = await countMessages(clients, [queueUrl(NAMES.requestsDlq), queueUrl(NAMES.inboundDlq)]);
-      if (waveDeadLettered > 0) throw new Error(`the paced service dead-lettered ${waveDeadLettered} of the fraud wave's messages`);
+      fraudWave.deadLettered = await countMessages(clients, [queueUrl(NAMES.requestsDlq), queueUrl(NAMES.inboundDlq)]);
+      // Unpaced (the comparison), what went to the dead-letter queue is one of its figures.
+      if (fraudWave.paced && fraudWave.deadLettered > 0) {
+        throw new Error(`the paced service dead-lettered ${fraudWave.deadLettered} of the fraud wave's messages`);
+      }
     }
     const result: BenchResult = {
       machine: {
