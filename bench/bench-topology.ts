@@ -5,6 +5,16 @@ import { localNames } from "../dev/local-topology.ts";
 export const CEILING_TOPIC = "bench-ceiling";
 export const CEILING_QUEUE = "bench-ceiling";
 
+/**
+ * Bench-only: the fraud wave's own requests queue and two-way topic → queue, so nothing left of the
+ * main service (a long poll still open at the emulator when it stopped) can take the wave's messages.
+ */
+export const FRAUD_WAVE = {
+  requestsQueue: "bench-wave-requests",
+  inboundTopic: "bench-wave-two-way-sms",
+  inboundQueue: "bench-wave-inbound",
+} as const;
+
 export const NAMES = localNames;
 
 export interface EmulatorReady {

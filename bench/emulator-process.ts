@@ -11,8 +11,8 @@
  * talk to the very same emulator over HTTP.
  */
 import { startFauxqs } from "fauxqs";
-import { fauxqsInit } from "../dev/local-topology.ts";
-import { CEILING_QUEUE, CEILING_TOPIC, type EmulatorReady } from "./bench-topology.ts";
+import { fauxqsInit, localNames, queueArn } from "../dev/local-topology.ts";
+import { CEILING_QUEUE, CEILING_TOPIC, FRAUD_WAVE, type EmulatorReady } from "./bench-topology.ts";
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error("emulator-process must be started with an IPC channel");
@@ -20,10 +20,24 @@ async function main(): Promise<void> {
   // every interface; the bench talks to it on 127.0.0.1 and its queue URLs name 127.0.0.1:<port>.
   const server = await startFauxqs({ port: 0, logger: false });
   const topology = fauxqsInit();
+  // The fraud wave's queues are set up as production's, dead-lettering to the same queues.
+  const asProduction = (dlq: string) => ({
+    VisibilityTimeout: "30",
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(dlq), maxReceiveCount: 5 }),
+  });
   const result = server.setup({
-    queues: [...topology.queues, { name: CEILING_QUEUE }],
-    topics: [...topology.topics, { name: CEILING_TOPIC }],
-    subscriptions: [...topology.subscriptions, { topic: CEILING_TOPIC, queue: CEILING_QUEUE }],
+    queues: [
+      ...topology.queues,
+      { name: CEILING_QUEUE },
+      { name: FRAUD_WAVE.requestsQueue, attributes: asProduction(localNames.requestsDlq) },
+      { name: FRAUD_WAVE.inboundQueue, attributes: asProduction(localNames.inboundDlq) },
+    ],
+    topics: [...topology.topics, { name: CEILING_TOPIC }, { name: FRAUD_WAVE.inboundTopic }],
+    subscriptions: [
+      ...topology.subscriptions,
+      { topic: CEILING_TOPIC, queue: CEILING_QUEUE },
+      { topic: FRAUD_WAVE.inboundTopic, queue: FRAUD_WAVE.inboundQueue },
+    ],
   });
   const ready: EmulatorReady = {
     type: "ready",

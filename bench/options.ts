@@ -25,6 +25,12 @@ export interface BenchOptions {
   publishConcurrency: number;
   /** Seconds without progress before a wait fails the run. */
   stallSeconds: number;
+  /** Requests of the fraud wave (0: no fraud wave). */
+  fraudWaveN: number;
+  /** Message parts per second of the fraud wave's origination (the service's and the SMS provider's). */
+  fraudWaveRate: number;
+  /** The fraud wave's service without SMS_MAX_PARTS_PER_SECOND (the SMS provider still enforces the rate). */
+  fraudWaveUnpaced: boolean;
   seed: number;
   json: boolean;
   quick: boolean;
@@ -58,6 +64,10 @@ unexpected or duplicate decision.
   --collectors <k>          receivers draining the decisions queue     (default 4)
   --publish-concurrency <k> PublishBatch calls in flight in the burst  (default 8)
   --stall <seconds>         fail a wait after this long without progress (default 30)
+  --fraud-wave-n <count>    fraud wave: requests at once, paced service  (default 300; --quick 20; 0 = none)
+  --fraud-wave-rate <r>     fraud wave: parts/s of the origination, enforced by the SMS provider
+                            (default 3, a US toll-free number; --quick 10). 300 at 3/s take ~100 s
+  --fraud-wave-unpaced      the fraud wave's service without SMS_MAX_PARTS_PER_SECOND (for comparison)
   --seed <int>              workload seed                              (default 20261126)
   --quick                   tiny run for tests (the defaults above marked --quick)
   --json                    print the figures as one JSON object instead of the table
@@ -108,6 +118,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         collectors: { type: "string" },
         "publish-concurrency": { type: "string" },
         stall: { type: "string" },
+        "fraud-wave-n": { type: "string" },
+        "fraud-wave-rate": { type: "string" },
+        "fraud-wave-unpaced": { type: "boolean", default: false },
         seed: { type: "string" },
         quick: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -140,6 +153,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     collectors: integer("collectors", v.collectors, 4, 1),
     publishConcurrency: integer("publish-concurrency", v["publish-concurrency"], 8, 1),
     stallSeconds: positiveNumber("stall", v.stall, 30),
+    fraudWaveN: integer("fraud-wave-n", v["fraud-wave-n"], quick ? 20 : 300, 0),
+    fraudWaveRate: positiveNumber("fraud-wave-rate", v["fraud-wave-rate"], quick ? 10 : 3),
+    fraudWaveUnpaced: v["fraud-wave-unpaced"],
     seed: integer("seed", v.seed, 20_261_126, 0),
     json: v.json,
     quick,

@@ -74,10 +74,30 @@ export function formatReport(result: BenchResult): string {
     ["", `6. SMS segments (${num(g.requests)} realistic requests, seed ${g.seed})`],
     ["question fits 1 segment", `${pct(g.oneSegmentShare)}  (${num(g.oneSegment)}); with a reference code ${pct(g.withReferenceCode.oneSegmentShare)}`],
     ["encodings", `GSM-7 ${num(g.encodings["GSM-7"])} · UCS-2 ${num(g.encodings["UCS-2"])}; segments 1: ${num(g.segments["1"])} · 2: ${num(g.segments["2"])} · 3+: ${num(g.segments["3+"])}; merchant shortened ${num(g.merchantShortened)}`],
+    ...fraudWaveRows(result),
     ["", ""],
     ["", `Checks: ${num(result.checks.checked)} decisions checked — ${result.checks.wrong} wrong, ${result.checks.duplicate} duplicate, ${result.checks.unexpected} unexpected, ${result.checks.missing} missing; correlated by ${Object.entries(result.checks.correlatedBy).map(([how, count]) => `${how} ${num(count)}`).join(", ")}`],
   ];
   return `${table(rows)}\n`;
+}
+
+function fraudWaveRows(result: BenchResult): Array<readonly [string, string]> {
+  const w = result.fraudWave;
+  if (!w) return [];
+  const seconds = (value: number | null) => (value === null ? "n/a" : `${num(value / 1000, 1)} s`);
+  const t = w.timeToQuestionMs;
+  return [
+    ["", ""],
+    ["", `7. Fraud wave (${num(w.requests)} requests at once; the SMS provider throttling above ${num(w.partsPerSecond, 1)} parts/s, the service ${w.paced ? "paced to it" : "NOT paced (--fraud-wave-unpaced)"})`],
+    ["request → question", `p50 ${seconds(t.p50)} · p99 ${seconds(t.p99)} · max ${seconds(t.max)}  (n=${t.count})`],
+    ...(w.completed ? [] : [["INCOMPLETE", `only ${num(w.questionsSent)} of ${num(w.requests)} questions sent before the wave stalled`] as const]),
+    ["questions", `${num(w.questionParts)} parts (${num(w.minimumSeconds, 1)} s at the rate) all sent in ${num(w.lastQuestionSeconds, 1)} s = ${num(w.questionPartsPerSecond, 2)} parts/s`],
+    ["throttles received", `${num(w.throttles)}  (target 0)`],
+    [
+      "order",
+      `${w.orderHeld ? "held" : "NOT held"}: ${num(w.confirmationsBeforeLastQuestion)} confirmations before the last question (the first came ${seconds(w.firstConfirmationAfterMs)} after it); ${num(w.decisions)} decisions, ${num(w.deadLettered)} dead-lettered`,
+    ],
+  ];
 }
 
 function sent(figures: SentCommands, sample: number): string {

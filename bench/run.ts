@@ -12,9 +12,10 @@ import { join } from "node:path";
 import { startSmsSandbox, type SmsSandbox } from "../dev/sms-sandbox/sms-sandbox.ts";
 import { startRedisServer, type TestRedis } from "../test/support/redis-server.ts";
 import { createBenchClients, REGION, type BenchClients } from "./aws.ts";
-import { CEILING_QUEUE, CEILING_TOPIC, NAMES } from "./bench-topology.ts";
+import { CEILING_QUEUE, CEILING_TOPIC, FRAUD_WAVE, NAMES } from "./bench-topology.ts";
 import type { CeilingArguments, CeilingRun } from "./ceiling-consumer.ts";
 import { DecisionCollector, type CollectorCounts } from "./decisions.ts";
+import { runFraudWave, type FraudWaveFigures } from "./fraud-wave.ts";
 import type { BenchOptions } from "./options.ts";
 import {
   PROJECT_ROOT,
@@ -152,6 +153,8 @@ export interface BenchResult {
   redis: RedisFigures;
   service: ServiceFigures;
   segments: SegmentFigures;
+  /** Null when the run had no fraud wave (--fraud-wave-n 0). */
+  fraudWave: FraudWaveFigures | null;
   checks: CollectorCounts & { ok: boolean; deadLettered: number };
   durationSeconds: number;
 }
@@ -424,6 +427,48 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
 
     const end = sample();
     const serviceEnd = end.service;
+
+    // 5. The fraud wave, last: its own service process, paced, on queues of its own, and an SMS
+    // provider that throttles above the rate. The main service stops first: it takes no CPU from it.
+    let fraudWave: FraudWaveFigures | null = null;
+    if (options.fraudWaveN > 0) {
+      await service.stop(15_000);
+      fraudWave = await runFraudWave({
+        n: options.fraudWaveN,
+        partsPerSecond: options.fraudWaveRate,
+        paced: !options.fraudWaveUnpaced,
+        seed: options.seed,
+        runId,
+        stallSeconds: options.stallSeconds,
+        sqs: clients.sqs,
+        sns: clients.sns,
+        requestsQueueUrl: queueUrl(FRAUD_WAVE.requestsQueue),
+        inboundTopicArn: topicArn(FRAUD_WAVE.inboundTopic),
+        collector,
+        startService: (smsEndpoint, partsPerSecond: number | undefined) => {
+          const paced = startServiceProcess(
+            {
+              ...serviceEnv(emulator, sandbox, redis, queueUrl, topicArn),
+              AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsEndpoint,
+              REQUESTS_QUEUE_URL: queueUrl(FRAUD_WAVE.requestsQueue),
+              INBOUND_QUEUE_URL: queueUrl(FRAUD_WAVE.inboundQueue),
+              ...(partsPerSecond === undefined ? {} : { SMS_MAX_PARTS_PER_SECOND: String(partsPerSecond) }),
+            },
+            options.serviceNodeOptions,
+            options.serviceEntry,
+          );
+          cleanups.push(() => paced.stop(15_000));
+          return paced;
+        },
+        log,
+      });
+      collector.assertClean();
+      fraudWave.deadLettered = await countMessages(clients, [queueUrl(NAMES.requestsDlq), queueUrl(NAMES.inboundDlq)]);
+      // Unpaced (the comparison), what went to the dead-letter queue is one of its figures.
+      if (fraudWave.paced && fraudWave.deadLettered > 0) {
+        throw new Error(`the paced service dead-lettered ${fraudWave.deadLettered} of the fraud wave's messages`);
+      }
+    }
     const result: BenchResult = {
       machine: {
         cpuModel: cpus()[0]?.model.trim() ?? "unknown",
@@ -446,6 +491,9 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         collectors: options.collectors,
         publishConcurrency: options.publishConcurrency,
         stallSeconds: options.stallSeconds,
+        fraudWaveN: options.fraudWaveN,
+        fraudWaveRate: options.fraudWaveRate,
+        fraudWaveUnpaced: options.fraudWaveUnpaced,
         seed: options.seed,
         quick: options.quick,
         injectWrongExpectation: options.injectWrongExpectation,
@@ -482,6 +530,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         logLines: service.output.lines,
       },
       segments,
+      fraudWave,
       checks: { ...collector.counts, ok: true, deadLettered },
       durationSeconds: seconds(performance.now() - startedAt),
     };

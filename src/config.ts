@@ -73,6 +73,12 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_:/-]{1,256}$/, "must be a protect configuration id or ARN (1-256 chars of [A-Za-z0-9_:/-])")
     .optional()
     .describe("ProtectConfigurationId for SendTextMessage"),
+  SMS_MAX_PARTS_PER_SECOND: z.coerce
+    .number({ error: "must be a number of message parts per second, e.g. 1, 3 or 100" })
+    .min(0.01, "must be at least 0.01 message parts per second")
+    .max(10_000, "must be at most 10000 message parts per second")
+    .optional()
+    .describe("the origination identity's send rate in message parts per second (fractions allowed: 0.2); unset = no pacing"),
   REDIS_URL: redisUrl.default("redis://127.0.0.1:6379").describe("redis:// or rediss:// URL"),
   REDIS_CLUSTER_NODES: clusterNodes.optional().describe("Redis Cluster seeds; switches to cluster mode"),
   VERIFICATION_TTL_SECONDS: integer(30, 86_400).default(600).describe("default reply window in seconds"),
@@ -105,6 +111,8 @@ export interface Config {
   smsEventsQueueUrl: string | undefined;
   smsMessageFeedback: boolean;
   smsProtectConfigurationId: string | undefined;
+  /** SMS_MAX_PARTS_PER_SECOND: every worker together sends at most this many message parts a second. */
+  smsMaxPartsPerSecond: number | undefined;
   redis: { url: string; clusterNodes: Array<{ host: string; port: number }> | undefined };
   verificationTtlSeconds: number;
   decisionRetentionSeconds: number;
@@ -152,6 +160,7 @@ function toConfig(env: Env): Config {
     smsEventsQueueUrl: env.SMS_EVENTS_QUEUE_URL,
     smsMessageFeedback: env.SMS_MESSAGE_FEEDBACK,
     smsProtectConfigurationId: env.SMS_PROTECT_CONFIGURATION_ID,
+    smsMaxPartsPerSecond: env.SMS_MAX_PARTS_PER_SECOND,
     redis: {
       url: env.REDIS_URL,
       clusterNodes: env.REDIS_CLUSTER_NODES?.split(",").map((seed) => {

@@ -53,3 +53,11 @@ export class SmsSetupError extends TransientError {
     this.code = code;
   }
 }
+
+/**
+ * A paced question whose deadline came before its turn to be sent: it was never handed to the
+ * provider, and the sweep decides it UNDELIVERABLE (NOT_SENT). Nothing is left to retry.
+ */
+export class NotSentInTimeError extends PermanentSmsError {
+  override readonly name = "NotSentInTimeError";
+}

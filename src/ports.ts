@@ -179,6 +179,11 @@ export interface OutboundSms {
   transactionId: string;
   /** Seconds the provider may keep trying to deliver it (a question: what is left of its window). */
   timeToLiveSeconds?: number;
+  /**
+   * A question's deadline (service clock, ms): a paced sender that could not send it by then drops it
+   * with NotSentInTimeError, and the sweep decides UNDELIVERABLE (NOT_SENT).
+   */
+  deadline?: number;
   /** Cuts the send (the SDK's retries included) short. */
   signal?: AbortSignal;
 }

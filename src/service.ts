@@ -9,8 +9,10 @@ import { instrumentPublisher, instrumentSmsSender } from "./adapters/metrics/ins
 import { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { watchAvailability } from "./adapters/redis/availability.ts";
 import { createRedisClient } from "./adapters/redis/redis-client.ts";
+import { RedisSendRate } from "./adapters/redis/redis-send-rate.ts";
 import { RedisVerificationStore } from "./adapters/redis/redis-verification-store.ts";
 import type { RedisClient } from "./adapters/redis/scripts.ts";
+import { PacedSmsSender } from "./adapters/sms-pacing/paced-sms-sender.ts";
 import { resolveDeadLetter } from "./adapters/sqs/dead-letter.ts";
 import { createQueueWorker, type HandledMessage, type QueueWorker, type StopReport } from "./adapters/sqs/queue-worker.ts";
 import { createBackgroundTasks } from "./app/background-tasks.ts";
@@ -88,11 +90,24 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     messageFeedback: config.smsMessageFeedback,
     protectConfigurationId: config.smsProtectConfigurationId,
   });
+  // One rate for every worker of the origination identity (SMS_MAX_PARTS_PER_SECOND), most urgent first.
+  const paced =
+    config.smsMaxPartsPerSecond === undefined
+      ? undefined
+      : new PacedSmsSender(
+          sender,
+          new RedisSendRate(redis, {
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+            partsPerSecond: config.smsMaxPartsPerSecond,
+            workerId: randomUUID(),
+          }),
+          clock,
+        );
   const background = createBackgroundTasks(log);
   const context: AppContext = {
     store,
     background,
-    sms: instrumentSmsSender(sender, metrics),
+    sms: instrumentSmsSender(paced ?? sender, metrics),
     feedback: config.smsMessageFeedback ? new PinpointMessageFeedback(clients.sms) : undefined,
     publisher: instrumentPublisher(new SnsDecisionPublisher(clients.sns, config.decisionsTopicArn), metrics, clock),
     clock,
@@ -190,6 +205,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   log.info(
     {
       opsPort: ops.port,
+      smsMaxPartsPerSecond: config.smsMaxPartsPerSecond ?? null,
       deadLetterQueues: {
         requests: Boolean(requestsDeadLetter.queueUrl),
         inbound: Boolean(inboundDeadLetter.queueUrl),
@@ -215,6 +231,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         workers.smsEvents?.stop(timeoutMs),
         expiry.stop(),
       ]);
+      // What still waits for its turn is handed back: its request or the sweep sends it later.
+      await paced?.close();
       await background.drain(timeoutMs);
       await ops.close();
       await redis.quit().catch(() => undefined);

@@ -17,12 +17,15 @@ const sns =
         ...(process.env.AWS_ENDPOINT_URL_SNS ? { endpoint: process.env.AWS_ENDPOINT_URL_SNS } : {}),
       })
     : undefined;
+// SMS_SANDBOX_MAX_PARTS_PER_SECOND throttles above a carrier's rate (a toll-free number: 3).
+const maxPartsPerSecond = process.env.SMS_SANDBOX_MAX_PARTS_PER_SECOND;
 const sandbox = await startSmsSandbox({
   host: process.env.SMS_SANDBOX_HOST ?? "127.0.0.1",
   port: Number(process.env.SMS_SANDBOX_PORT ?? 4577),
   phoneNumbers: [{ phoneNumber: process.env.SMS_SANDBOX_NUMBER ?? "+18885550100" }],
   ...(sns && twoWayTopicArn ? { inboundPublisher: snsInboundPublisher(sns, twoWayTopicArn) } : {}),
   ...(sns && eventsTopicArn ? { deliveryEvents: { publisher: snsDeliveryEventPublisher(sns, eventsTopicArn) } } : {}),
+  ...(maxPartsPerSecond ? { maxPartsPerSecond: Number(maxPartsPerSecond) } : {}),
 });
 process.stdout.write(`SMS sandbox listening on ${sandbox.url}\n`);
 const stop = () =>

@@ -17,6 +17,7 @@ import type { OptedOutEntry, OptOutList } from "./opt-out-list.ts";
 import { findPhoneNumber, isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
 import type { SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
+import type { SendRateLimit } from "./send-rate-limit.ts";
 import type { SentSms } from "./sent-messages.ts";
 
 export const MAX_MESSAGE_BODY_LENGTH = 1600;
@@ -32,6 +33,8 @@ export interface SandboxState {
   keywords: PhoneNumberKeywords;
   recordSent(sms: SentSms): void;
   findSent(messageId: string): SentSms | undefined;
+  /** The origination's message parts per second, when the sandbox enforces one. */
+  sendRateLimit?: SendRateLimit | undefined;
 }
 
 export type Operation = (input: Input, state: SandboxState) => unknown;
@@ -73,6 +76,7 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
   }
   const messageId = randomUUID();
   if (optionalBoolean(input, "DryRun") !== true) {
+    state.sendRateLimit?.take(messageBody);
     state.recordSent({
       messageId,
       destinationPhoneNumber,

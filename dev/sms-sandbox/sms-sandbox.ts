@@ -22,6 +22,7 @@ import type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, operationFromTarget, parseJsonObject, readBody, writeError, writeJson } from "./protocol.ts";
 import { ReceivedMessages } from "./received-messages.ts";
 import type { ReceivedSms, ReceivedSmsListener } from "./received-messages.ts";
+import { SendRateLimit } from "./send-rate-limit.ts";
 import { SentMessages } from "./sent-messages.ts";
 import type { SentSms, SentSmsListener } from "./sent-messages.ts";
 import type { InboundPublisher } from "./sns-inbound-publisher.ts";
@@ -58,6 +59,11 @@ export interface SmsSandboxOptions {
    * snsJsonPublisher), with their timing. Without a publisher they are only recorded.
    */
   deliveryEvents?: DeliveryTiming & { publisher?: DeliveryEventPublisher };
+  /**
+   * Message parts per second SendTextMessage accepts (a toll-free number: 3); above it, it answers
+   * ThrottlingException as AWS does. Default: no limit.
+   */
+  maxPartsPerSecond?: number;
 }
 
 export interface RecordedRequest {
@@ -83,6 +89,8 @@ export interface SmsSandbox {
   /** Texts to the handset are then queued and delivered (reachable) or fail at the carrier a moment later. */
   setHandsetReachability(phoneNumber: string, reachability: HandsetReachability): void;
   handsetReachability(phoneNumber: string): HandsetReachability;
+  /** SendTextMessage calls answered ThrottlingException for going over maxPartsPerSecond. */
+  readonly throttled: number;
   callCount(operation: string): number;
   /** Resolves with the first recorded SMS matching, else with the next one sent; rejects after timeoutMs. */
   waitForSms(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
@@ -132,6 +140,7 @@ class SmsSandboxServer implements SmsSandbox {
     phoneNumbers: PhoneNumberConfig[],
     inboundPublisher: InboundPublisher | undefined,
     deliveryEvents: SmsSandboxOptions["deliveryEvents"] = {},
+    maxPartsPerSecond: number | undefined = undefined,
   ) {
     this.region = region;
     this.#inboundPublisher = inboundPublisher;
@@ -147,6 +156,7 @@ class SmsSandboxServer implements SmsSandbox {
         this.#deliveryReports.textSent(sms);
       },
       findSent: (messageId) => this.#sentMessages.list.find((sms) => sms.messageId === messageId),
+      sendRateLimit: maxPartsPerSecond === undefined ? undefined : new SendRateLimit(maxPartsPerSecond),
     };
   }
 
@@ -191,6 +201,10 @@ class SmsSandboxServer implements SmsSandbox {
 
   handsetReachability(phoneNumber: string): HandsetReachability {
     return this.#deliveryReports.reachabilityOf(phoneNumber);
+  }
+
+  get throttled(): number {
+    return this.#state.sendRateLimit?.throttled ?? 0;
   }
 
   callCount(operation: string): number {
@@ -310,7 +324,7 @@ class SmsSandboxServer implements SmsSandbox {
 
 export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
   const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
-  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher, options.deliveryEvents);
+  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher, options.deliveryEvents, options.maxPartsPerSecond);
   await sandbox.listen(port, host);
   return sandbox;
 }

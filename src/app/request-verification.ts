@@ -1,7 +1,7 @@
 import type { VerificationRequest } from "../domain/messages.ts";
 import { renderQuestion } from "../domain/sms-text.ts";
 import { SEND_LEASE_MS, type Verification } from "../domain/verification.ts";
-import { DestinationRefusedError, TransientError } from "../errors.ts";
+import { DestinationRefusedError, NotSentInTimeError, TransientError } from "../errors.ts";
 import type { AppContext } from "./context.ts";
 import { settleDecision } from "./settle-decision.ts";
 
@@ -14,6 +14,7 @@ export type RequestOutcome =
   | "sent"
   | "undeliverable"
   | "decided_at_once"
+  | "not_sent"
   | "duplicate"
   | "duplicate_other_phone"
   | "send_in_progress";
@@ -96,6 +97,7 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
       body,
       transactionId,
       timeToLiveSeconds: Math.max(MIN_TIME_TO_LIVE_SECONDS, secondsLeft),
+      deadline: verification.deadline,
       signal: AbortSignal.timeout(SEND_LEASE_MS - SEND_LEASE_MARGIN_MS),
     });
   } catch (error) {
@@ -103,6 +105,9 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
       await decideWithoutReply(ctx, verification, "UNDELIVERABLE", error.reason);
       return "undeliverable";
     }
+    // Paced and its turn came after the deadline: the sweep, due at the deadline, decides it
+    // UNDELIVERABLE (NOT_SENT); the request is done.
+    if (error instanceof NotSentInTimeError) return "not_sent";
     // Not sent, nothing decided: the redelivery of the request tries again at once, and a question
     // never accepted by its deadline is decided UNDELIVERABLE (NOT_SENT) by the sweep.
     await ctx.store.releaseSend(phoneNumber, transactionId).catch(() => undefined);

@@ -35,7 +35,7 @@ const string = expect.any(String) as unknown;
 
 describe("npm run bench", () => {
   it(
-    "runs every phase with --quick --n 20 and prints all six figures as JSON",
+    "runs every phase with --quick --n 20 and prints all seven figures as JSON",
     async () => {
       const run = await runBench(["--quick", "--n", "20", "--json"]);
       expect(run.status, run.stderr).toBe(0);
@@ -67,6 +67,17 @@ describe("npm run bench", () => {
         service: { peakRssMiB: number, cpuSecondsPer1000Decisions: number },
         // 6. SMS segments
         segments: { requests: 2000, oneSegmentShare: number },
+        // 7. the fraud wave, scaled for a test (20 at 10 parts/s): the order and no throttling are
+        // outcomes of the design, not speed
+        fraudWave: {
+          requests: 20,
+          partsPerSecond: 10,
+          timeToQuestionMs: { count: 20, p50: number, p99: number, max: number },
+          throttles: 0,
+          confirmationsBeforeLastQuestion: 0,
+          orderHeld: true,
+          decisions: 20,
+        },
         checks: { ok: true, wrong: 0, duplicate: 0, unexpected: 0, missing: 0 },
       });
       // 3. steady rates

@@ -38,6 +38,8 @@ export interface HarnessOptions {
    * the SMS sandbox publishes them to the events topic as AWS does.
    */
   smsEvents?: "manual" | "sandbox";
+  /** The SMS sandbox throttles SendTextMessage above this many message parts per second. */
+  sandboxMaxPartsPerSecond?: number;
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -91,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startSmsSandbox({
       phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }],
       deliveryEvents: { publisher: async (event) => publishDeliveryEvent?.(event) },
+      ...(options.sandboxMaxPartsPerSecond ? { maxPartsPerSecond: options.sandboxMaxPartsPerSecond } : {}),
     }),
     options.redis ? Promise.resolve(options.redis) : startRedisServer(),
   ]);

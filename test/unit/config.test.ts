@@ -33,6 +33,7 @@ describe("configuration", () => {
       smsEventsQueueUrl: undefined,
       smsMessageFeedback: false,
       smsProtectConfigurationId: undefined,
+      smsMaxPartsPerSecond: undefined,
       originationNumber: "+18885550100",
     });
   });
@@ -49,6 +50,15 @@ describe("configuration", () => {
       smsMessageFeedback: true,
       smsProtectConfigurationId: "protect-0123456789abcdef",
     });
+  });
+
+  it.each([
+    ["1", 1],
+    ["3", 3],
+    ["100", 100],
+    ["0.2", 0.2],
+  ])("reads SMS_MAX_PARTS_PER_SECOND=%s (fractions allowed, as a 10DLC campaign's 0.2)", (value, expected) => {
+    expect(loadConfig({ ...required, SMS_MAX_PARTS_PER_SECOND: value }).smsMaxPartsPerSecond).toBe(expected);
   });
 
   it("reads every variable and lets the service-specific endpoints win over AWS_ENDPOINT_URL", () => {
@@ -109,6 +119,10 @@ describe("configuration", () => {
     [{ SMS_EVENTS_QUEUE_URL: "sms-events" }, "SMS_EVENTS_QUEUE_URL"],
     [{ SMS_MESSAGE_FEEDBACK: "yes" }, "SMS_MESSAGE_FEEDBACK: must be true or false"],
     [{ SMS_PROTECT_CONFIGURATION_ID: "bad id!" }, "SMS_PROTECT_CONFIGURATION_ID"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "0" }, "SMS_MAX_PARTS_PER_SECOND: must be at least 0.01 message parts per second"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "-3" }, "SMS_MAX_PARTS_PER_SECOND: must be at least 0.01"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "fast" }, "SMS_MAX_PARTS_PER_SECOND: must be a number of message parts per second"],
+    [{ SMS_MAX_PARTS_PER_SECOND: "1e6" }, "SMS_MAX_PARTS_PER_SECOND: must be at most 10000"],
   ])("refuses %o with one line naming the variable", (override, expected) => {
     const message = errorOf({ ...required, ...override });
     expect(message).toContain(expected);

@@ -19,6 +19,7 @@ const scriptFiles = {
   clearOwedText: "clear-owed-text-1.lua",
   recordDelivery: "record-delivery-3.lua",
   claimFeedback: "claim-feedback-1.lua",
+  takeSendParts: "take-send-parts-2.lua",
 } as const;
 
 export type ScriptName = keyof typeof scriptFiles;
