@@ -10,7 +10,11 @@ export interface BackgroundTasks {
   readonly size: number;
 }
 
-export const DEFAULT_BACKGROUND_LIMIT = 256;
+/**
+ * Enough for a confirmation per decision at 500 decisions/s with sends taking up to 4 s; beyond it the
+ * handlers wait for a slot (backpressure) and the sweep leaves the work for its next pass.
+ */
+export const DEFAULT_BACKGROUND_LIMIT = 2_048;
 
 /**
  * Bounded fire-and-forget work that a graceful stop waits for. A task that fails is only logged:
