@@ -85,16 +85,22 @@ const EXAMPLES = 5;
 /** The contract times publishing: SNS accepting the event, not the subscriber's poll. */
 const publishedAt = (observation: Observation) => observation.publishedAt ?? observation.arrivedAt;
 
-/** A span (ms since the epoch) during which SNS refused every publish. */
+/** A span (ms since the epoch) during which the service could not publish: SNS down, Redis down or no worker running. */
 export interface Outage {
   from: number;
   to: number;
 }
 
-/** When an EXPIRED is owed: its deadline, or SNS's return when SNS was down at the deadline. */
+/**
+ * When an EXPIRED is owed (contract: within 5 s of the deadline while a worker runs): its deadline,
+ * or the end of the span(s) during which the service could not act that cover it.
+ */
 function expiryDueAt(deadline: number, outages: readonly Outage[]): number {
-  const covering = outages.find((outage) => deadline >= outage.from && deadline < outage.to);
-  return covering ? covering.to : deadline;
+  let due = deadline;
+  for (let covering = outages.find((o) => due >= o.from && due < o.to); covering; covering = outages.find((o) => due >= o.from && due < o.to)) {
+    due = covering.to;
+  }
+  return due;
 }
 
 export function judgeDecisions(

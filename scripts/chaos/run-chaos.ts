@@ -27,6 +27,7 @@ import {
   type DecisionFigures,
   type Expectation,
   type Observation,
+  type Outage,
   type OutageFigures,
   type ReplayFigures,
 } from "./report.ts";
@@ -500,6 +501,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const timeline: string[] = [];
     const mark = (what: string) => timeline.push(`${new Date().toISOString()} ${what}`);
     let disrupting = false;
+    /** Spans with no worker running or Redis down: an EXPIRED due then is owed from the span's end. */
+    const unable: Outage[] = [];
     const allKilledAt: number[] = [];
     let redisRestarts = 0;
     let redisDownMs = 0;
@@ -532,6 +535,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await new Promise<void>((resolve) => later(1_000, resolve));
       redis = await startRedisServer(redisArgs);
       mark("redis ready");
+      unable.push({ from: down, to: Date.now() });
       redisDownMs = Date.now() - down;
       redisRestarts += 1;
       disrupting = false;
@@ -542,10 +546,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     later(killAllAt, async () => {
       disrupting = true;
       allKilledAt.push(Date.now() - t0);
+      const none = Date.now();
       await Promise.all(pool.running.map((slot) => pool.kill(slot)));
       mark("every worker SIGKILLed");
       await new Promise<void>((resolve) => later(1_000, resolve));
-      await Promise.all(slots.filter((slot) => !pool.running.includes(slot)).map((slot) => pool.start(slot)));
+      const starts = slots.filter((slot) => !pool.running.includes(slot)).map((slot) => pool.start(slot));
+      void Promise.race(starts).then(() => {
+        unable.push({ from: none, to: Date.now() });
+        mark("a worker runs again");
+      });
+      await Promise.all(starts);
       mark("every worker started");
       disrupting = false;
       log("every worker SIGKILLed and restarted");
@@ -641,7 +651,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const at = firstPublished.get(observation.body);
       if (at !== undefined) observation.publishedAt = at;
     }
-    const figures = judgeDecisions([...expectations.values()], observations, [outage]);
+    const figures = judgeDecisions([...expectations.values()], observations, [outage, ...unable]);
     const outageFigures = judgeOutage(observations.slice(0, runObservations), outage);
     const queuesAtEnd = Object.fromEntries(
       Object.values(localNames)

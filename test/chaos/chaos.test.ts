@@ -95,7 +95,6 @@ describe("chaos run, CI size", () => {
           changed: 0,
         });
         expect(report.ended, output).toBe("quiescent");
-        expect(report.wallSeconds).toBeLessThan(90);
         expect(run.code, output).toBe(0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
