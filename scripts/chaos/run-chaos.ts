@@ -618,6 +618,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Re-publishes still on their way.
     await new Promise<void>((resolve) => later(2_000, resolve));
     const wallSeconds = (Date.now() - t0) / 1000;
+    // What the service holds for anything the run saw no decision for (before the replay touches it).
+    const undecided: string[] = [];
+    const seenDecided = new Set(observations.map((o) => (JSON.parse(o.body) as { transactionId: string }).transactionId));
+    for (const transactionId of expectations.keys()) {
+      if (seenDecided.has(transactionId) || undecided.length >= 5) continue;
+      const state = await fetch(`http://127.0.0.1:${pool.anyOpsPort ?? 0}/verifications/${transactionId}`)
+        .then(async (response) => JSON.stringify(await response.json()))
+        .catch((error: unknown) => `(state unknown: ${String(error)})`);
+      undecided.push(`${transactionId} (${byTransaction.get(transactionId)?.scenario ?? "?"}; question texted ${questionCount.get(transactionId) ?? 0}x): ${state}`);
+    }
 
     // The replay: every request (and cancellation) again, once everything is decided.
     const runObservations = observations.length;
@@ -651,7 +661,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const at = firstPublished.get(observation.body);
       if (at !== undefined) observation.publishedAt = at;
     }
-    const figures = judgeDecisions([...expectations.values()], observations, [outage, ...unable]);
+    // The run's own events decide lost, late and the rest; the replay's are judged against them.
+    const figures = judgeDecisions([...expectations.values()], observations.slice(0, runObservations), [outage, ...unable]);
+    figures.examples.lost = undecided;
     const outageFigures = judgeOutage(observations.slice(0, runObservations), outage);
     const queuesAtEnd = Object.fromEntries(
       Object.values(localNames)
