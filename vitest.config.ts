@@ -12,7 +12,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "default", include: ["test/**/*.test.ts"], exclude: [chaos] } },
       // The chaos tests time the contract's 5 s bounds with several service processes of their own:
-      // they run last, one file at a time, with no other test file competing for the cores.
+      // they run as a group of their own, one file at a time, with no other test file competing for
+      // the cores (vitest runs the groups one after the other).
       { extends: true, test: { name: "chaos", include: [chaos], maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
