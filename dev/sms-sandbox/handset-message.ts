@@ -77,7 +77,8 @@ function lastSentTo(handset: string, number: SandboxPhoneNumber, sent: readonly 
   const identities = new Set([number.PhoneNumber, number.PhoneNumberId, number.PhoneNumberArn]);
   for (let i = sent.length - 1; i >= 0; i--) {
     const sms = sent[i];
-    if (sms && sms.destinationPhoneNumber === handset && identities.has(sms.originationIdentity)) return sms.messageId;
+    const from = sms?.originationNumber === number.PhoneNumber || identities.has(sms?.originationIdentity ?? "");
+    if (sms && sms.destinationPhoneNumber === handset && from) return sms.messageId;
   }
   return "";
 }

@@ -16,6 +16,8 @@ import { NUMBER_OPERATIONS } from "./number-operations.ts";
 import type { OptedOutEntry, OptOutList } from "./opt-out-list.ts";
 import { findPhoneNumber, isFilterablePhoneNumberField, matchesPhoneNumberFilters } from "./phone-numbers.ts";
 import type { SandboxPhoneNumber } from "./phone-numbers.ts";
+import { describePoolsOperation, findPool, listPoolOriginationIdentities } from "./pools.ts";
+import type { PoolWithNumbers } from "./pools.ts";
 import { AwsJsonError, resourceNotFound, validationError } from "./protocol.ts";
 import type { SendRateLimit } from "./send-rate-limit.ts";
 import type { SentSms } from "./sent-messages.ts";
@@ -29,6 +31,7 @@ const MESSAGE_TYPES = ["TRANSACTIONAL", "PROMOTIONAL"];
 export interface SandboxState {
   /** UpdatePhoneNumber changes these objects in place, so every reader sees the change. */
   phoneNumbers: readonly SandboxPhoneNumber[];
+  pools: readonly PoolWithNumbers[];
   optOutList: OptOutList;
   keywords: PhoneNumberKeywords;
   recordSent(sms: SentSms): void;
@@ -38,6 +41,26 @@ export interface SandboxState {
 }
 
 export type Operation = (input: Input, state: SandboxState) => unknown;
+
+const PHONE_NUMBER_ID_OR_ARN = /^(phone-[0-9a-z]+|arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:phone-number\/.+)$/;
+const POOL_ID_OR_ARN = /^(pool-[0-9a-z]+|arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:pool\/.+)$/;
+
+/**
+ * The number an OriginationIdentity sends from: a phone number (E.164, id or ARN) or a pool (id or
+ * ARN, which sends from one of its numbers). An id or ARN naming nothing is refused as AWS does; an
+ * E.164 number or sender id the sandbox does not know is accepted, with no number.
+ */
+function originationNumberOf(identity: string, state: SandboxState): string | undefined {
+  const byNumber = state.phoneNumbers.find((n) => n.PhoneNumber === identity) ?? findPhoneNumber(state.phoneNumbers, identity);
+  if (byNumber) return byNumber.PhoneNumber;
+  if (PHONE_NUMBER_ID_OR_ARN.test(identity)) throw resourceNotFound("phone-number", identity);
+  if (POOL_ID_OR_ARN.test(identity)) {
+    const pool = findPool(state.pools, identity);
+    if (!pool) throw resourceNotFound("pool", identity);
+    return pool.numbers[0]?.PhoneNumber;
+  }
+  return undefined;
+}
 
 function sendTextMessage(input: Input, state: SandboxState): unknown {
   const destinationPhoneNumber = requiredE164(input, "DestinationPhoneNumber");
@@ -67,6 +90,7 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
   }
   const messageFeedbackEnabled = optionalBoolean(input, "MessageFeedbackEnabled");
   const protectConfigurationId = optionalString(input, "ProtectConfigurationId");
+  const originationNumber = originationNumberOf(originationIdentity, state);
   if (state.optOutList.has(destinationPhoneNumber)) {
     throw new AwsJsonError("ConflictException", "The destination phone number is opted out", 400, {
       Reason: "DESTINATION_PHONE_NUMBER_OPTED_OUT",
@@ -81,6 +105,7 @@ function sendTextMessage(input: Input, state: SandboxState): unknown {
       messageId,
       destinationPhoneNumber,
       originationIdentity,
+      ...(originationNumber === undefined ? {} : { originationNumber }),
       messageBody,
       messageType,
       configurationSetName,
@@ -196,6 +221,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   SendTextMessage: sendTextMessage,
   PutMessageFeedback: putMessageFeedback,
   DescribePhoneNumbers: describePhoneNumbers,
+  DescribePools: (input, state) => describePoolsOperation(input, state.pools),
+  ListPoolOriginationIdentities: (input, state) => listPoolOriginationIdentities(input, state.pools),
   DescribeOptedOutNumbers: describeOptedOutNumbers,
   PutOptedOutNumber: putOptedOutNumber,
   DeleteOptedOutNumber: deleteOptedOutNumber,

@@ -33,6 +33,8 @@ export interface SandboxPhoneNumber {
   OptOutListName: string;
   InternationalSendingEnabled: boolean;
   DeletionProtectionEnabled: boolean;
+  /** The pool the number belongs to, if any. */
+  PoolId?: string;
   /** Epoch seconds: awsJson's default timestamp format. */
   CreatedTimestamp: number;
 }

@@ -4,6 +4,8 @@ export interface SentSms {
   messageId: string;
   destinationPhoneNumber: string;
   originationIdentity: string;
+  /** The sandbox number the message left from (the one the identity names, or a pool's number); absent for a sender id. */
+  originationNumber?: string;
   messageBody: string;
   messageType: string | undefined;
   configurationSetName: string | undefined;

@@ -18,6 +18,8 @@ import { OPERATIONS } from "./operations.ts";
 import type { SandboxState } from "./operations.ts";
 import { OptOutList } from "./opt-out-list.ts";
 import { DEFAULT_PHONE_NUMBERS, describePhoneNumber } from "./phone-numbers.ts";
+import { describePools } from "./pools.ts";
+import type { PoolConfig, SandboxPool } from "./pools.ts";
 import type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
 import { AwsJsonError, operationFromTarget, parseJsonObject, readBody, writeError, writeJson } from "./protocol.ts";
 import { ReceivedMessages } from "./received-messages.ts";
@@ -38,6 +40,7 @@ export type { InjectedError } from "./fault-injector.ts";
 export { HandsetMessageError } from "./handset-message.ts";
 export type { HandsetMessage } from "./handset-message.ts";
 export type { PhoneNumberConfig, SandboxPhoneNumber } from "./phone-numbers.ts";
+export type { PoolConfig, SandboxPool } from "./pools.ts";
 export type { ReceivedSms, ReceivedSmsListener } from "./received-messages.ts";
 export type { SentSms, SentSmsListener } from "./sent-messages.ts";
 export type { InboundPublisher } from "./sns-inbound-publisher.ts";
@@ -52,6 +55,8 @@ export interface SmsSandboxOptions {
   region?: string;
   /** The account's phone numbers. Default: one toll-free number, +18885550100. */
   phoneNumbers?: PhoneNumberConfig[];
+  /** Phone pools over some of those numbers. Default: none. */
+  pools?: PoolConfig[];
   /** Where handset messages go (the two-way SNS topic, see snsInboundPublisher). Default: recorded only. */
   inboundPublisher?: InboundPublisher;
   /**
@@ -76,6 +81,7 @@ export interface SmsSandbox {
   readonly url: string;
   readonly region: string;
   readonly phoneNumbers: readonly SandboxPhoneNumber[];
+  readonly pools: readonly SandboxPool[];
   /** Name of the opt-out list every sandbox number uses ("Default"). */
   readonly optOutListName: string;
   /** Every SMS accepted by SendTextMessage (not DryRun), oldest first. */
@@ -121,6 +127,7 @@ export interface SmsSandbox {
 class SmsSandboxServer implements SmsSandbox {
   readonly region: string;
   readonly phoneNumbers: readonly SandboxPhoneNumber[];
+  readonly pools: readonly SandboxPool[];
   readonly requests: RecordedRequest[] = [];
   readonly #server: Server = createServer((req, res) => {
     this.#handle(req, res).catch(() => res.destroy());
@@ -138,6 +145,7 @@ class SmsSandboxServer implements SmsSandbox {
   constructor(
     region: string,
     phoneNumbers: PhoneNumberConfig[],
+    pools: PoolConfig[],
     inboundPublisher: InboundPublisher | undefined,
     deliveryEvents: SmsSandboxOptions["deliveryEvents"] = {},
     maxPartsPerSecond: number | undefined = undefined,
@@ -147,8 +155,11 @@ class SmsSandboxServer implements SmsSandbox {
     this.#deliveryReports = new DeliveryReports(deliveryEvents.publisher, deliveryEvents);
     this.#optOutList = new OptOutList(region);
     this.phoneNumbers = phoneNumbers.map((n) => describePhoneNumber(n, region, this.#optOutList.name));
+    const described = describePools(pools, this.phoneNumbers, region, this.#optOutList.name);
+    this.pools = described.map(({ pool }) => pool);
     this.#state = {
       phoneNumbers: this.phoneNumbers,
+      pools: described,
       optOutList: this.#optOutList,
       keywords: new PhoneNumberKeywords(),
       recordSent: (sms) => {
@@ -324,7 +335,14 @@ class SmsSandboxServer implements SmsSandbox {
 
 export async function startSmsSandbox(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
   const { port = 0, host = "127.0.0.1", region = "us-east-1", phoneNumbers = DEFAULT_PHONE_NUMBERS } = options;
-  const sandbox = new SmsSandboxServer(region, phoneNumbers, options.inboundPublisher, options.deliveryEvents, options.maxPartsPerSecond);
+  const sandbox = new SmsSandboxServer(
+    region,
+    phoneNumbers,
+    options.pools ?? [],
+    options.inboundPublisher,
+    options.deliveryEvents,
+    options.maxPartsPerSecond,
+  );
   await sandbox.listen(port, host);
   return sandbox;
 }

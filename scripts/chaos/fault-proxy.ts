@@ -29,19 +29,23 @@ export interface RuleStats {
   matched: number;
   failedBefore: number;
   failedAfter: number;
+  /** Matching calls refused because the service behind was down (an outage, not a random fault). */
+  refusedWhileDown: number;
 }
 
 export interface FaultProxy {
   readonly url: string;
-  /** When false every call is forwarded untouched. */
+  /** When false no random fault is injected. */
   enabled: boolean;
+  /** While true every matching call is refused before forwarding (an outage), whatever `enabled` says. */
+  down: boolean;
   readonly stats: Record<string, RuleStats>;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string, rules: FaultRule[], random: () => number): Promise<FaultProxy> {
   const upstream = new URL(target);
-  const stats: Record<string, RuleStats> = Object.fromEntries(rules.map((rule) => [rule.name, { matched: 0, failedBefore: 0, failedAfter: 0 }]));
+  const stats: Record<string, RuleStats> = Object.fromEntries(rules.map((rule) => [rule.name, { matched: 0, failedBefore: 0, failedAfter: 0, refusedWhileDown: 0 }]));
 
   const forward = (req: IncomingMessage, body: Buffer, onResponse: (status: number, headers: IncomingMessage["headers"], payload: Buffer) => void, onError: () => void) => {
     const outgoing = request(
@@ -67,7 +71,13 @@ export async function startFaultProxy(target: string, rules: FaultRule[], random
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const rule = proxy.enabled ? rules.find((candidate) => candidate.matches(req, body.toString("utf8"))) : undefined;
+      const matching = proxy.enabled || proxy.down ? rules.find((candidate) => candidate.matches(req, body.toString("utf8"))) : undefined;
+      if (matching && proxy.down) {
+        stats[matching.name]!.refusedWhileDown += 1;
+        answer(res, matching.fault(random()));
+        return;
+      }
+      const rule = proxy.enabled ? matching : undefined;
       const ruleStats = rule ? stats[rule.name] : undefined;
       if (ruleStats) ruleStats.matched += 1;
       const roll = random();
@@ -99,6 +109,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[], random
   const proxy: FaultProxy = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     enabled: true,
+    down: false,
     stats,
     close: () =>
       new Promise((resolve) => {

@@ -1,6 +1,8 @@
 // `npm run chaos [-- --size ci|full] [--n 1000] [--seed 42] [--json report.json]`
 // Runs the chaos run (see run-chaos.ts), prints its report, and exits 1 when a decision was lost,
-// conflicting, split, unexpected or late, or a worker crashed by itself.
+// conflicting, split, unexpected or late, a decision held by the SNS outage went out more than 5 s
+// after SNS's return, a message was dead-lettered, the replay texted or decided anything, or a
+// worker crashed by itself.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULTS, PRESETS, runChaos, type ChaosReport } from "./run-chaos.ts";
@@ -42,6 +44,9 @@ const report: ChaosReport = await runChaos({
   sendWindowMs: Math.round(preset.sendWindowMs * scale),
   chaosMs: Math.round(preset.chaosMs * scale),
   killEveryMs: [...preset.killEveryMs],
+  ...("killAllAtMs" in preset ? { killAllAtMs: Math.round(preset.killAllAtMs * scale) } : {}),
+  // Its length is set by the inbound redrive, not by the run's size.
+  snsOutage: { ...preset.snsOutage, atMs: Math.round(preset.snsOutage.atMs * scale) },
   deadlineMs: Math.round(preset.deadlineMs * scale),
   log,
 });
@@ -53,6 +58,9 @@ process.exit(report.failures.length === 0 ? 0 : 1);
 function formatReport(r: ChaosReport): string {
   const d = r.decisions;
   const f = r.faults;
+  const o = r.snsOutage;
+  const replay = r.replay;
+  const seconds = (ms: number | null) => (ms === null ? "-" : `${(ms / 1000).toFixed(2)} s`);
   const rows: Array<[string, string | number]> = [
     ["verifications (decisions expected)", d.expected],
     ["decision events published", d.published],
@@ -63,8 +71,20 @@ function formatReport(r: ChaosReport): string {
     ["duplicate eventIds (re-publishes, identical body)", d.duplicateEventIds],
     ["duplicate eventIds with a different body", d.duplicateEventIdsWithDifferentBody],
     ["decided otherwise than the replies said", d.unexpected],
+    ["UNDELIVERABLE NOT_SENT (sender killed mid-send) / of which Pinpoint had accepted", `${d.notSent} / ${r.sms.notSentButAccepted}`],
     ["EXPIRED > 5 s past the deadline", d.lateExpired],
     ["latest EXPIRED after its deadline", d.maxExpiryDelayMs === null ? "-" : `${(d.maxExpiryDelayMs / 1000).toFixed(2)} s`],
+    [
+      "SNS outage / inbound redrive (receives × visibility)",
+      `${seconds(o.outageMs)} / ${seconds(o.inboundRedriveMs)} (${o.from} to ${o.to})`,
+    ],
+    ["replies sent / decisions taken while SNS was down", `${o.repliesSentDuringOutage} / ${o.decidedDuringOutage}`],
+    ["decisions held until SNS's return, all published", o.heldUntilReturn],
+    ["SNS's return to the last of them published", seconds(o.lastPublishAfterReturnMs)],
+    ["dead-lettered requests / replies", `${r.deadLettered.requests} / ${r.deadLettered.inbound}`],
+    ["replay: requests sent again", replay.requestsReplayed],
+    ["replay: questions texted / other SMS (owed confirmations)", `${replay.questionsTexted} / ${replay.otherSmsSent}`],
+    ["replay: events / with a new eventId / with another body", `${replay.eventsPublished} / ${replay.newEventIds} / ${replay.changedBodies}`],
     ["by decision", Object.entries(d.byDecision).map(([k, v]) => `${k} ${v}`).join(", ")],
     ["wall time", `${r.wallSeconds.toFixed(1)} s (${r.ended})`],
     ["workers SIGKILLed / started", `${f.workerKills} / ${f.workerStarts}`],
@@ -72,6 +92,7 @@ function formatReport(r: ChaosReport): string {
     ["redis SIGKILL + restart", `${f.redisRestarts} (${f.redisDownMs} ms down)`],
     ["SendTextMessage calls / failed before / failed after sending", `${f.sms.matched} / ${f.sms.failedBefore} / ${f.sms.failedAfter}`],
     ["SNS publish calls / failed before / failed after publishing", `${f.sns.matched} / ${f.sns.failedBefore} / ${f.sns.failedAfter}`],
+    ["SNS publish calls refused during the outage", f.sns.refusedWhileDown],
     ["duplicate requests / replies sent", `${f.duplicateRequestsSent} / ${f.duplicateRepliesSent}`],
     ["SMS sent; questions texted twice", `${r.sms.sent}; ${r.sms.questionTextedMoreThanOnce}`],
     ["worker crashes (exits nobody asked for)", r.workers.unexpectedExits],
@@ -84,6 +105,7 @@ function formatReport(r: ChaosReport): string {
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
   ];
   for (const [kind, examples] of Object.entries(d.examples)) if (examples.length > 0) lines.push(`  e.g. ${kind}: ${examples.join("; ")}`);
+  if (replay.examples.length > 0) lines.push(`  e.g. replay: ${replay.examples.join("; ")}`);
   lines.push(r.failures.length === 0 ? "RESULT: pass" : `RESULT: FAIL (${r.failures.join(", ")})`);
   return `${lines.join("\n")}\n`;
 }

@@ -10,12 +10,20 @@ export interface Expectation {
   acceptable: readonly Decision[];
   /** The reply window the request asked for. */
   expiresInSeconds: number;
+  /**
+   * UNDELIVERABLE with reason NOT_SENT is also right: the window is shorter than a question's send
+   * lease, so when the worker texting it is killed before recording the send, nobody may text it
+   * again before the deadline (contract: a question never accepted by its deadline is NOT_SENT).
+   */
+  notSentAllowed?: boolean;
 }
 
 /** One decision event as a subscriber received it. */
 export interface Observation {
   /** When it reached the subscriber (ms since the epoch). */
   arrivedAt: number;
+  /** When SNS accepted its first publish (ms since the epoch), when known: what the contract times. */
+  publishedAt?: number;
   /** The SNS Message, verbatim. */
   body: string;
   /** The `decision` message attribute, if any. */
@@ -26,6 +34,7 @@ interface EventBody {
   eventId: string;
   transactionId: string;
   decision: Decision;
+  undeliverableReason?: string | null;
   requestedAt: string;
   decidedAt: string;
 }
@@ -52,7 +61,9 @@ export interface DecisionFigures {
   duplicateEventIdsWithDifferentBody: number;
   /** Decisions the scenario does not allow (e.g. DENIED after a YES). */
   unexpected: number;
-  /** EXPIRED received more than 5 s after the deadline (requestedAt + window). */
+  /** UNDELIVERABLE (NOT_SENT) where the scenario allows it: the question's sender was killed mid-send. */
+  notSent: number;
+  /** EXPIRED published more than 5 s after the deadline (requestedAt + window), or after SNS's return when it was down then. */
   lateExpired: number;
   maxExpiryDelayMs: number | null;
   /** Events whose `decision` attribute differs from the body's decision. */
@@ -71,7 +82,32 @@ export interface DecisionFigures {
 
 const EXAMPLES = 5;
 
-export function judgeDecisions(expectations: readonly Expectation[], observations: readonly Observation[]): DecisionFigures {
+/** The contract times publishing: SNS accepting the event, not the subscriber's poll. */
+const publishedAt = (observation: Observation) => observation.publishedAt ?? observation.arrivedAt;
+
+/** A span (ms since the epoch) during which the service could not publish: SNS down, Redis down or no worker running. */
+export interface Outage {
+  from: number;
+  to: number;
+}
+
+/**
+ * When an EXPIRED is owed (contract: within 5 s of the deadline while a worker runs): its deadline,
+ * or the end of the span(s) during which the service could not act that cover it.
+ */
+function expiryDueAt(deadline: number, outages: readonly Outage[]): number {
+  let due = deadline;
+  for (let covering = outages.find((o) => due >= o.from && due < o.to); covering; covering = outages.find((o) => due >= o.from && due < o.to)) {
+    due = covering.to;
+  }
+  return due;
+}
+
+export function judgeDecisions(
+  expectations: readonly Expectation[],
+  observations: readonly Observation[],
+  outages: readonly Outage[] = [],
+): DecisionFigures {
   const expected = new Map(expectations.map((e) => [e.transactionId, e]));
   const byTransaction = new Map<string, Array<{ event: EventBody; observation: Observation }>>();
   const firstBodyOf = new Map<string, string>();
@@ -108,6 +144,7 @@ export function judgeDecisions(expectations: readonly Expectation[], observation
     duplicateEventIds,
     duplicateEventIdsWithDifferentBody,
     unexpected: 0,
+    notSent: 0,
     lateExpired: 0,
     maxExpiryDelayMs: null,
     attributeMismatches,
@@ -136,7 +173,9 @@ export function judgeDecisions(expectations: readonly Expectation[], observation
       figures.conflicting += 1;
       note(figures.examples.conflicting, `${expectation.transactionId}: ${[...decisions].join(" and ")}`);
     } else if (eventIds.size > 1) figures.splitEventIds += 1;
-    for (const decision of decisions) {
+    const notSent = expectation.notSentAllowed === true && events.every((e) => e.event.decision === "UNDELIVERABLE" && e.event.undeliverableReason === "NOT_SENT");
+    if (notSent) figures.notSent += 1;
+    for (const decision of notSent ? [] : decisions) {
       if (!expectation.acceptable.includes(decision)) {
         figures.unexpected += 1;
         note(figures.examples.unexpected, `${expectation.transactionId} (${expectation.scenario}): ${decision}`);
@@ -145,8 +184,8 @@ export function judgeDecisions(expectations: readonly Expectation[], observation
     }
     const expired = events.filter((e) => e.event.decision === "EXPIRED");
     if (expired.length > 0) {
-      const deadline = Date.parse(expired[0]!.event.requestedAt) + expectation.expiresInSeconds * 1000;
-      const arrived = Math.min(...expired.map((e) => e.observation.arrivedAt));
+      const deadline = expiryDueAt(Date.parse(expired[0]!.event.requestedAt) + expectation.expiresInSeconds * 1000, outages);
+      const arrived = Math.min(...expired.map((e) => publishedAt(e.observation)));
       const delay = arrived - deadline;
       figures.maxExpiryDelayMs = Math.max(figures.maxExpiryDelayMs ?? delay, delay);
       if (delay > EXPIRY_GRACE_MS) {
@@ -154,7 +193,7 @@ export function judgeDecisions(expectations: readonly Expectation[], observation
         const decidedAfter = Date.parse(expired[0]!.event.decidedAt) - deadline;
         note(
           figures.examples.lateExpired,
-          `${expectation.transactionId}: received ${delay} ms after the deadline (decided after ${decidedAfter} ms; deadline at ${new Date(deadline).toISOString()})`,
+          `${expectation.transactionId}: published ${delay} ms after the deadline (decided after ${decidedAfter} ms; due at ${new Date(deadline).toISOString()})`,
         );
       }
     }
@@ -173,5 +212,99 @@ export function failures(figures: DecisionFigures): string[] {
   if (figures.unexpected > 0) failed.push(`${figures.unexpected} decided otherwise than the replies said`);
   if (figures.attributeMismatches > 0) failed.push(`${figures.attributeMismatches} events whose decision attribute differs from the body`);
   if (figures.strangers > 0) failed.push(`${figures.strangers} events for transactions never requested`);
+  return failed;
+}
+
+/** What an SNS outage did to the decisions taken while it lasted. */
+export interface OutageFigures {
+  /** How long SNS refused every publish. */
+  outageMs: number;
+  /** Decisions taken (decidedAt) while SNS was down. */
+  decidedDuringOutage: number;
+  /** Decisions taken before SNS's return whose first event arrived after it (they waited in the outbox). */
+  heldUntilReturn: number;
+  /** From SNS's return to the first publish of the last of those; null when none waited. */
+  lastPublishAfterReturnMs: number | null;
+}
+
+/** Publishes owed at SNS's return must all be out within this long (contract: the outbox). */
+export const OUTBOX_GRACE_MS = 5_000;
+
+export function judgeOutage(observations: readonly Observation[], outage: Outage): OutageFigures {
+  const firstArrival = new Map<string, { arrivedAt: number; decidedAt: number }>();
+  for (const observation of observations) {
+    const event = JSON.parse(observation.body) as EventBody;
+    const seen = firstArrival.get(event.transactionId);
+    if (!seen || publishedAt(observation) < seen.arrivedAt) {
+      firstArrival.set(event.transactionId, { arrivedAt: publishedAt(observation), decidedAt: Date.parse(event.decidedAt) });
+    }
+  }
+  let decidedDuringOutage = 0;
+  let heldUntilReturn = 0;
+  let last: number | null = null;
+  for (const { arrivedAt, decidedAt } of firstArrival.values()) {
+    if (decidedAt >= outage.from && decidedAt < outage.to) decidedDuringOutage += 1;
+    if (decidedAt < outage.to && arrivedAt >= outage.to) {
+      heldUntilReturn += 1;
+      last = Math.max(last ?? 0, arrivedAt - outage.to);
+    }
+  }
+  return { outageMs: outage.to - outage.from, decidedDuringOutage, heldUntilReturn, lastPublishAfterReturnMs: last };
+}
+
+/** Every request sent again once everything was decided: it must change nothing. */
+export interface ReplayFigures {
+  requestsReplayed: number;
+  /** Questions texted while the replay was handled (each one a second SMS for a decided verification). */
+  questionsTexted: number;
+  /** Other SMS sent meanwhile (confirmations still owed from the run), for the record. */
+  otherSmsSent: number;
+  /** Decision events that arrived during the replay. */
+  eventsPublished: number;
+  /** Of those, events whose eventId the run never published (a second decision). */
+  newEventIds: number;
+  /** Of those, events whose body differs from the run's event with the same eventId. */
+  changedBodies: number;
+  examples: string[];
+}
+
+export function judgeReplay(
+  run: readonly Observation[],
+  replay: readonly Observation[],
+  sms: { requestsReplayed: number; questionsTexted: number; otherSmsSent: number },
+): ReplayFigures {
+  const bodyOf = new Map<string, string>();
+  for (const observation of run) {
+    const { eventId } = JSON.parse(observation.body) as EventBody;
+    if (!bodyOf.has(eventId)) bodyOf.set(eventId, observation.body);
+  }
+  const figures: ReplayFigures = { ...sms, eventsPublished: replay.length, newEventIds: 0, changedBodies: 0, examples: [] };
+  for (const observation of replay) {
+    const event = JSON.parse(observation.body) as EventBody;
+    const before = bodyOf.get(event.eventId);
+    if (before === undefined) {
+      figures.newEventIds += 1;
+      if (figures.examples.length < EXAMPLES) figures.examples.push(`${event.transactionId}: new eventId ${event.eventId} (${event.decision})`);
+    } else if (before !== observation.body) {
+      figures.changedBodies += 1;
+      if (figures.examples.length < EXAMPLES) figures.examples.push(`${event.transactionId}: ${event.eventId} re-published with another body`);
+    }
+  }
+  return figures;
+}
+
+/** The outage and replay figures that fail a run. */
+export function outageFailures(figures: OutageFigures): string[] {
+  const late = figures.lastPublishAfterReturnMs;
+  return late !== null && late > OUTBOX_GRACE_MS
+    ? [`a decision held by the SNS outage published ${(late / 1000).toFixed(1)} s after SNS's return (more than ${OUTBOX_GRACE_MS / 1000} s)`]
+    : [];
+}
+
+export function replayFailures(figures: ReplayFigures): string[] {
+  const failed: string[] = [];
+  if (figures.questionsTexted > 0) failed.push(`${figures.questionsTexted} questions texted again by the replay`);
+  if (figures.newEventIds > 0) failed.push(`${figures.newEventIds} events with a new eventId after the replay`);
+  if (figures.changedBodies > 0) failed.push(`${figures.changedBodies} events re-published with another body after the replay`);
   return failed;
 }

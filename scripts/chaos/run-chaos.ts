@@ -1,7 +1,9 @@
 // The chaos run: three service processes on one emulator (fauxqs, in this process, production
 // topology) and one Redis (append-only file, fsync always), N verifications answered in every way
 // the contract knows, SQS-level duplicates, while workers are SIGKILLed and restarted, Redis is
-// SIGKILLed and restarted, every worker is killed at once, and a share of SMS and SNS calls fail.
+// SIGKILLed and restarted, every worker is killed at once, a share of SMS and SNS calls fail, and SNS
+// refuses every publish for longer than the inbound queue takes to dead-letter a failing reply.
+// Once everything is decided, every request is sent again: that must text nobody and decide nothing.
 // Decisions are observed as a subscriber sees them: by draining the decisions-consumer queue.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,11 +13,26 @@ import { fileURLToPath } from "node:url";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs, type FauxqsServer } from "fauxqs";
 import { freePort, startRedisServer, type PrivateRedis } from "../../dev/redis-server.ts";
-import { fauxqsInit, localNames } from "../../dev/local-topology.ts";
+import { fauxqsInit, localNames, MAX_RECEIVE_COUNT } from "../../dev/local-topology.ts";
 import { startSmsSandbox, type SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { smsSendFaults, snsPublishFaults, startFaultProxy, type FaultProxy, type RuleStats } from "./fault-proxy.ts";
-import { failures, judgeDecisions, type Decision, type DecisionFigures, type Expectation, type Observation } from "./report.ts";
+import {
+  failures,
+  judgeDecisions,
+  judgeOutage,
+  judgeReplay,
+  outageFailures,
+  replayFailures,
+  type Decision,
+  type DecisionFigures,
+  type Expectation,
+  type Observation,
+  type Outage,
+  type OutageFigures,
+  type ReplayFigures,
+} from "./report.ts";
 import { WorkerPool } from "./workers.ts";
+import { SEND_LEASE_MS } from "../../src/domain/verification.ts";
 
 export interface ChaosOptions {
   /** Verifications to run. */
@@ -28,6 +45,14 @@ export interface ChaosOptions {
   chaosMs: number;
   /** A random worker is SIGKILLed every killEveryMs[0]…killEveryMs[1] ms during the chaos window. */
   killEveryMs: [number, number];
+  /** When every worker is killed at once (default: while the unanswered verifications' deadlines come due). */
+  killAllAtMs?: number;
+  /**
+   * SNS refuses every publish from atMs for durationMs (longer than the inbound redrive: a reply whose
+   * handling waited for SNS would be dead-lettered first). Random SNS faults pause from its start
+   * until quietMsAfter past its end, so the time to publish what it held is measured on its own.
+   */
+  snsOutage: { atMs: number; durationMs: number; quietMsAfter: number };
   /** The run ends when every verification is decided and both queues are empty, or at this bound (from the first request). */
   deadlineMs: number;
   /** Window of the verifications left unanswered (they expire), seconds. */
@@ -46,9 +71,13 @@ export const PRESETS = {
   ci: {
     n: 60,
     sendWindowMs: 6_000,
-    chaosMs: 36_000,
+    chaosMs: 45_000,
     killEveryMs: [3_000, 5_000],
-    deadlineMs: 80_000,
+    killAllAtMs: 36_000,
+    snsOutage: { atMs: 3_000, durationMs: 28_000, quietMsAfter: 5_000 },
+    // A question whose sender is killed (the last kills come at 36-45 s) is texted again only once
+    // its 60 s send lease has run out, by the request's next delivery: up to ~110 s.
+    deadlineMs: 120_000,
   },
   /** `npm run chaos`. */
   full: {
@@ -56,11 +85,12 @@ export const PRESETS = {
     sendWindowMs: 60_000,
     chaosMs: 90_000,
     killEveryMs: [3_000, 6_000],
+    snsOutage: { atMs: 10_000, durationMs: 35_000, quietMsAfter: 10_000 },
     deadlineMs: 240_000,
   },
 } as const satisfies Record<string, Partial<ChaosOptions>>;
 
-export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaosMs" | "killEveryMs" | "deadlineMs" | "log"> = {
+export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaosMs" | "killEveryMs" | "snsOutage" | "deadlineMs" | "log"> = {
   workers: 3,
   expiresInSeconds: 30,
   smsFailShare: 0.25,
@@ -76,6 +106,18 @@ export interface ChaosReport {
   /** How the run ended: every verification decided and the queues empty, or the deadline. */
   ended: "quiescent" | "deadline";
   decisions: DecisionFigures;
+  /** The SNS outage: when, how long against the inbound redrive, and how soon what it held went out. */
+  snsOutage: OutageFigures & {
+    /** How long a reply whose handling keeps failing stays out of the inbound DLQ (receives × visibility). */
+    inboundRedriveMs: number;
+    /** Replies sent to the inbound queue while SNS was down. */
+    repliesSentDuringOutage: number;
+    from: string;
+    to: string;
+  };
+  replay: ReplayFigures;
+  /** Messages the dead-letter queues hold at the end (each a message the service gave up on). */
+  deadLettered: { requests: number; inbound: number };
   faults: {
     /** What happened when (ISO time): kills, restarts, the Redis restart, the end of the faults. */
     timeline: string[];
@@ -93,6 +135,8 @@ export interface ChaosReport {
     sent: number;
     /** Verifications whose question was texted more than once (a retry after Pinpoint accepted: allowed, see README). */
     questionTextedMoreThanOnce: number;
+    /** Of the UNDELIVERABLE NOT_SENT decisions, those whose question Pinpoint had accepted (the sender died before recording it). */
+    notSentButAccepted: number;
   };
   queuesAtEnd: Record<string, { ready: number; inFlight: number; delayed: number }>;
   workers: {
@@ -104,6 +148,7 @@ export interface ChaosReport {
 }
 
 const ORIGINATION = "+18885550100";
+const VISIBILITY_TIMEOUT_SECONDS = 5;
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 type Scenario = "yes" | "no" | "stop" | "help-yes" | "garbage-no" | "code-pair" | "silent" | "cancel" | "undeliverable";
@@ -158,6 +203,9 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Words every question (en-US) carries, and no other text. */
+const QUESTION_MARKER = "Did you attempt";
+
 const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/g;
 /** The emulator refuses characters outside SQS's set (even emoji): send them as JSON escapes. */
 const sqsSafe = (json: string) => json.replace(SQS_REFUSED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -191,8 +239,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   // --- the system ------------------------------------------------------------------------------
-  const emulator: FauxqsServer = await startFauxqs({ port: 0, logger: false });
-  const topology = emulator.setup(fauxqsInit({ visibilityTimeoutSeconds: 5 }));
+  // The spy records when SNS accepted each decision event (what the contract times).
+  const emulator: FauxqsServer = await startFauxqs({ port: 0, logger: false, messageSpies: { bufferSize: 200_000 } });
+  const topology = emulator.setup(fauxqsInit({ visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, maxReceiveCount: MAX_RECEIVE_COUNT }));
   const queueUrl = (name: string) => topology.queues.find((q) => q.name === name)?.url ?? "";
   const topicArn = (name: string) => topology.topics.find((t) => t.name === name)?.arn ?? "";
   const redisDir = mkdtempSync(join(tmpdir(), "fv-chaos-redis-"));
@@ -285,6 +334,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         scenario,
         acceptable: ACCEPTABLE[scenario],
         expiresInSeconds: verification.expiresInSeconds,
+        notSentAllowed: verification.expiresInSeconds * 1000 < SEND_LEASE_MS,
       });
       return verification;
     };
@@ -307,7 +357,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     let duplicateRequestsSent = 0;
     let duplicateRepliesSent = 0;
+    let snsDown = false;
+    let repliesSentDuringOutage = 0;
+    const replayed: string[] = [];
     const sendRequestBody = (body: string, raw: boolean) => {
+      replayed.push(body);
       const wire = raw ? sqsSafe(body) : envelope(body, "arn:aws:sns:us-east-1:000000000000:card-system");
       emulator.sendMessage(localNames.requestsQueue, wire);
       if (random() < options.duplicateShare) {
@@ -326,6 +380,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       });
       const wire = random() < 0.5 ? sqsSafe(payload) : envelope(payload, topicArn(localNames.inboundTopic));
       emulator.sendMessage(localNames.inboundQueue, wire);
+      if (snsDown) repliesSentDuringOutage += 1;
       if (random() < options.duplicateShare) {
         duplicateRepliesSent += 1;
         later(between(0, 3_000), () => void emulator.sendMessage(localNames.inboundQueue, wire));
@@ -400,7 +455,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const transactionId = sms.context?.transactionId;
       const verification = transactionId ? byTransaction.get(transactionId) : undefined;
       if (!transactionId || !verification) return;
-      if (sms.messageBody.includes("Did you attempt")) questionCount.set(transactionId, (questionCount.get(transactionId) ?? 0) + 1);
+      if (sms.messageBody.includes(QUESTION_MARKER)) questionCount.set(transactionId, (questionCount.get(transactionId) ?? 0) + 1);
       if (questions.has(transactionId)) return;
       questions.set(transactionId, sms);
       const previous = sms.messageId;
@@ -448,6 +503,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const timeline: string[] = [];
     const mark = (what: string) => timeline.push(`${new Date().toISOString()} ${what}`);
     let disrupting = false;
+    /** Spans with no worker running or Redis down: an EXPIRED due then is owed from the span's end. */
+    const unable: Outage[] = [];
     const allKilledAt: number[] = [];
     let redisRestarts = 0;
     let redisDownMs = 0;
@@ -480,24 +537,55 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await new Promise<void>((resolve) => later(1_000, resolve));
       redis = await startRedisServer(redisArgs);
       mark("redis ready");
+      unable.push({ from: down, to: Date.now() });
       redisDownMs = Date.now() - down;
       redisRestarts += 1;
       disrupting = false;
       log(`redis SIGKILLed and restarted (${redisDownMs} ms down)`);
     });
     // Every worker at once, while the unanswered verifications' deadlines come due.
-    const killAllAt = Math.min(options.chaosMs * 0.85, options.expiresInSeconds * 1000 + options.sendWindowMs / 2);
+    const killAllAt = options.killAllAtMs ?? Math.min(options.chaosMs * 0.85, options.expiresInSeconds * 1000 + options.sendWindowMs / 2);
     later(killAllAt, async () => {
       disrupting = true;
       allKilledAt.push(Date.now() - t0);
+      const none = Date.now();
       await Promise.all(pool.running.map((slot) => pool.kill(slot)));
       mark("every worker SIGKILLed");
       await new Promise<void>((resolve) => later(1_000, resolve));
-      await Promise.all(slots.filter((slot) => !pool.running.includes(slot)).map((slot) => pool.start(slot)));
+      const starts = slots.filter((slot) => !pool.running.includes(slot)).map((slot) => pool.start(slot));
+      void Promise.race(starts).then(() => {
+        unable.push({ from: none, to: Date.now() });
+        mark("a worker runs again");
+      });
+      await Promise.all(starts);
       mark("every worker started");
       disrupting = false;
       log("every worker SIGKILLed and restarted");
     });
+    // SNS down for longer than the inbound redrive; its random faults pause around it.
+    let outage = { from: 0, to: 0 };
+    const { atMs: outageAt, durationMs: outageFor, quietMsAfter } = options.snsOutage;
+    later(outageAt, () => {
+      snsProxy.enabled = false;
+      snsProxy.down = true;
+      snsDown = true;
+      outage = { from: Date.now(), to: 0 };
+      mark("SNS refuses every publish");
+      log(`SNS down for ${outageFor / 1000} s (the inbound queue dead-letters a reply after ${(MAX_RECEIVE_COUNT * VISIBILITY_TIMEOUT_SECONDS)} s of failures)`);
+    });
+    later(outageAt + outageFor, () => {
+      snsProxy.down = false;
+      snsDown = false;
+      outage = { ...outage, to: Date.now() };
+      mark("SNS accepts publishes again");
+      log("SNS accepts publishes again");
+    });
+    if (outageAt + outageFor + quietMsAfter < options.chaosMs) {
+      later(outageAt + outageFor + quietMsAfter, () => {
+        snsProxy.enabled = true;
+        mark("random SNS faults again");
+      });
+    }
     later(options.chaosMs, () => {
       smsProxy.enabled = false;
       snsProxy.enabled = false;
@@ -531,11 +619,54 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     // Re-publishes still on their way.
     await new Promise<void>((resolve) => later(2_000, resolve));
+    const wallSeconds = (Date.now() - t0) / 1000;
+    // What the service holds for anything the run saw no decision for (before the replay touches it).
+    const undecided: string[] = [];
+    const seenDecided = new Set(observations.map((o) => (JSON.parse(o.body) as { transactionId: string }).transactionId));
+    for (const transactionId of expectations.keys()) {
+      if (seenDecided.has(transactionId) || undecided.length >= 5) continue;
+      const state = await fetch(`http://127.0.0.1:${pool.anyOpsPort ?? 0}/verifications/${transactionId}`)
+        .then(async (response) => JSON.stringify(await response.json()))
+        .catch((error: unknown) => `(state unknown: ${String(error)})`);
+      undecided.push(`${transactionId} (${byTransaction.get(transactionId)?.scenario ?? "?"}; question texted ${questionCount.get(transactionId) ?? 0}x): ${state}`);
+    }
+
+    // The replay: every request (and cancellation) again, once everything is decided.
+    const runObservations = observations.length;
+    const smsBeforeReplay = sandbox.sent.length;
+    log(`replaying all ${replayed.length} requests`);
+    mark("replay of every request");
+    for (const body of replayed) emulator.sendMessage(localNames.requestsQueue, sqsSafe(body));
+    const replayStarted = Date.now();
+    while (!quiet(localNames.requestsQueue) && Date.now() - replayStarted < 60_000) {
+      await new Promise<void>((resolve) => later(250, resolve));
+    }
+    // Anything the replay would publish or text is on its way within this.
+    await new Promise<void>((resolve) => later(3_000, resolve));
     draining = false;
     await Promise.all(drains);
-    const wallSeconds = (Date.now() - t0) / 1000;
+    const replaySms = sandbox.sent.slice(smsBeforeReplay).filter((sms) => sms.context?.transactionId !== undefined);
+    const questionsTexted = replaySms.filter((sms) => sms.messageBody.includes(QUESTION_MARKER)).length;
+    const replay = judgeReplay(observations.slice(0, runObservations), observations.slice(runObservations), {
+      requestsReplayed: replayed.length,
+      questionsTexted,
+      otherSmsSent: replaySms.length - questionsTexted,
+    });
 
-    const figures = judgeDecisions([...expectations.values()], observations);
+    const firstPublished = new Map<string, number>();
+    for (const message of emulator.spy.getAllMessages()) {
+      if (message.service !== "sns" || message.topicName !== localNames.decisionsTopic) continue;
+      const { body, timestamp } = message as { body: string; timestamp: number };
+      if (!firstPublished.has(body) || timestamp < firstPublished.get(body)!) firstPublished.set(body, timestamp);
+    }
+    for (const observation of observations) {
+      const at = firstPublished.get(observation.body);
+      if (at !== undefined) observation.publishedAt = at;
+    }
+    // The run's own events decide lost, late and the rest; the replay's are judged against them.
+    const figures = judgeDecisions([...expectations.values()], observations.slice(0, runObservations), [outage, ...unable]);
+    figures.examples.lost = undecided;
+    const outageFigures = judgeOutage(observations.slice(0, runObservations), outage);
     const queuesAtEnd = Object.fromEntries(
       Object.values(localNames)
         .filter((name) => topology.queues.some((q) => q.name === name))
@@ -544,7 +675,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           return [name, { ready: messages?.ready.length ?? 0, inFlight: messages?.inflight.length ?? 0, delayed: messages?.delayed.length ?? 0 }];
         }),
     );
-    const failed = failures(figures);
+    const deadLettered = {
+      requests: queuesAtEnd[localNames.requestsDlq]?.ready ?? 0,
+      inbound: queuesAtEnd[localNames.inboundDlq]?.ready ?? 0,
+    };
+    const failed = [...failures(figures), ...outageFailures(outageFigures), ...replayFailures(replay)];
+    if (deadLettered.requests + deadLettered.inbound > 0) {
+      failed.push(`${deadLettered.requests} requests and ${deadLettered.inbound} replies dead-lettered`);
+    }
     if (pool.stats.unexpectedExits.length > 0) failed.push(`${pool.stats.unexpectedExits.length} worker(s) exited by themselves`);
     const shownOptions: Partial<ChaosOptions> = { ...options };
     delete shownOptions.log;
@@ -553,6 +691,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       wallSeconds,
       ended,
       decisions: figures,
+      snsOutage: {
+        ...outageFigures,
+        inboundRedriveMs: MAX_RECEIVE_COUNT * VISIBILITY_TIMEOUT_SECONDS * 1000,
+        repliesSentDuringOutage,
+        from: new Date(outage.from).toISOString(),
+        to: new Date(outage.to).toISOString(),
+      },
+      replay,
+      deadLettered,
       faults: {
         timeline,
         workerKills: pool.stats.killed,
@@ -568,6 +715,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       sms: {
         sent: sandbox.sent.length,
         questionTextedMoreThanOnce: [...questionCount.values()].filter((count) => count > 1).length,
+        notSentButAccepted: new Set(
+          observations
+            .map((o) => JSON.parse(o.body) as { transactionId: string; undeliverableReason?: string | null })
+            .filter((event) => event.undeliverableReason === "NOT_SENT" && questions.has(event.transactionId))
+            .map((event) => event.transactionId),
+        ).size,
       },
       queuesAtEnd,
       workers: {

@@ -17,6 +17,7 @@ export interface WorkerStats {
 
 interface Worker {
   slot: number;
+  opsPort: number;
   child: ChildProcess;
   ready: Promise<boolean>;
   /** Set before the run signals it, so its exit is not counted as a crash. */
@@ -82,6 +83,7 @@ export class WorkerPool {
     });
     const worker: Worker = {
       slot,
+      opsPort: port,
       child,
       ready,
       expectedExit: false,
@@ -98,6 +100,11 @@ export class WorkerPool {
     };
     this.#workers.set(slot, worker);
     return ready;
+  }
+
+  /** The operations HTTP port of a running worker, if any. */
+  get anyOpsPort(): number | undefined {
+    return [...this.#workers.values()][0]?.opsPort;
   }
 
   /** SIGKILLs the worker in `slot` (no graceful stop: in-flight messages stay invisible until their timeout). */

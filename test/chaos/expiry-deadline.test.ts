@@ -134,7 +134,14 @@ describe("EXPIRED after the deciding worker dies", () => {
       const event = JSON.parse((published as { body: string }).body) as DecisionEvent;
       expect(event.decision).toBe("EXPIRED");
       const deadline = Date.parse(event.requestedAt) + 30_000;
-      expect(published.timestamp - deadline, "ms after the deadline").toBeLessThanOrEqual(5_000);
+      // The contract's 5 s run "while a worker runs": from the deadline, or from the moment the
+      // restarted worker is up when starting it took longer (a busy 2-core machine: 2-7 s). A
+      // decider's 10 s publish lease (the regression) still shows: ~10 s after the deadline.
+      const ready = await second.waitForLine((line) => line.msg === "service started");
+      const readyAt = typeof ready.time === "number" ? ready.time : Date.parse(String(ready.time));
+      expect(readyAt).not.toBeNaN();
+      const due = Math.max(deadline, readyAt);
+      expect(published.timestamp - due, "ms after the deadline, or after a worker ran again").toBeLessThanOrEqual(5_000);
     },
     90_000,
   );

@@ -1,6 +1,16 @@
 // The chaos run's judge (scripts/chaos/report.ts): each way a run can go wrong is counted and fails it.
 import { describe, expect, it } from "vitest";
-import { failures, judgeDecisions, type Decision, type Expectation, type Observation } from "../../scripts/chaos/report.ts";
+import {
+  failures,
+  judgeDecisions,
+  judgeOutage,
+  judgeReplay,
+  outageFailures,
+  replayFailures,
+  type Decision,
+  type Expectation,
+  type Observation,
+} from "../../scripts/chaos/report.ts";
 
 const T0 = Date.parse("2026-11-26T22:00:00.000Z");
 
@@ -8,12 +18,17 @@ function expectation(transactionId: string, acceptable: Decision[], expiresInSec
   return { transactionId, scenario: "test", acceptable, expiresInSeconds };
 }
 
-function event(transactionId: string, decision: Decision, options: { eventId?: string; arrivedAt?: number; decidedAt?: number; attribute?: string; extra?: string } = {}): Observation {
+function event(
+  transactionId: string,
+  decision: Decision,
+  options: { eventId?: string; arrivedAt?: number; decidedAt?: number; attribute?: string; extra?: string; reason?: string } = {},
+): Observation {
   const body = JSON.stringify({
     eventType: "verification.decided",
     eventId: options.eventId ?? `e-${transactionId}`,
     transactionId,
     decision,
+    undeliverableReason: options.reason ?? null,
     requestedAt: new Date(T0).toISOString(),
     decidedAt: new Date(options.decidedAt ?? T0 + 1_000).toISOString(),
     ...(options.extra ? { note: options.extra } : {}),
@@ -64,5 +79,51 @@ describe("chaos report", () => {
       strangers: 1,
     });
     expect(failures(figures)).toHaveLength(8);
+  });
+
+  it("owes an EXPIRED whose deadline fell in an SNS outage from SNS's return, not from the deadline", () => {
+    const outage = { from: T0 + 20_000, to: T0 + 60_000 };
+    const inOutage = judgeDecisions([expectation("b", ["EXPIRED"], 30)], [event("b", "EXPIRED", { arrivedAt: T0 + 64_000 })], [outage]);
+    expect(inOutage.lateExpired).toBe(0);
+    expect(inOutage.maxExpiryDelayMs).toBe(4_000);
+    const tooLate = judgeDecisions([expectation("b", ["EXPIRED"], 30)], [event("b", "EXPIRED", { arrivedAt: T0 + 65_001 })], [outage]);
+    expect(tooLate.lateExpired).toBe(1);
+  });
+
+  it("allows UNDELIVERABLE NOT_SENT only where the scenario says so, and only with that reason", () => {
+    const allowed = { ...expectation("a", ["EXPIRED"], 30), notSentAllowed: true };
+    expect(judgeDecisions([allowed], [event("a", "UNDELIVERABLE", { reason: "NOT_SENT" })])).toMatchObject({ notSent: 1, unexpected: 0 });
+    expect(judgeDecisions([allowed], [event("a", "UNDELIVERABLE", { reason: "OPTED_OUT" })])).toMatchObject({ notSent: 0, unexpected: 1 });
+    expect(judgeDecisions([expectation("a", ["EXPIRED"], 30)], [event("a", "UNDELIVERABLE", { reason: "NOT_SENT" })])).toMatchObject({ unexpected: 1 });
+  });
+
+  it("measures how long after SNS's return the decisions it held were published, and fails beyond 5 s", () => {
+    const outage = { from: T0 + 10_000, to: T0 + 40_000 };
+    const observations = [
+      event("before", "APPROVED", { decidedAt: T0 + 1_000, arrivedAt: T0 + 1_100 }),
+      event("held", "DENIED", { decidedAt: T0 + 15_000, arrivedAt: T0 + 41_500 }),
+      event("held", "DENIED", { decidedAt: T0 + 15_000, arrivedAt: T0 + 43_000 }),
+      event("last", "APPROVED", { decidedAt: T0 + 39_000, arrivedAt: T0 + 44_200 }),
+      event("after", "APPROVED", { decidedAt: T0 + 50_000, arrivedAt: T0 + 50_100 }),
+    ];
+    const figures = judgeOutage(observations, outage);
+    expect(figures).toEqual({ outageMs: 30_000, decidedDuringOutage: 2, heldUntilReturn: 2, lastPublishAfterReturnMs: 4_200 });
+    expect(outageFailures(figures)).toEqual([]);
+    const late = judgeOutage([...observations, event("slow", "APPROVED", { decidedAt: T0 + 20_000, arrivedAt: T0 + 45_001 })], outage);
+    expect(outageFailures(late)).toHaveLength(1);
+  });
+
+  it("passes a replay that re-publishes the same events at most, and fails one that texts or decides again", () => {
+    const run = [event("a", "APPROVED"), event("b", "EXPIRED")];
+    const quiet = judgeReplay(run, [event("a", "APPROVED")], { requestsReplayed: 2, questionsTexted: 0, otherSmsSent: 0 });
+    expect(quiet).toMatchObject({ eventsPublished: 1, newEventIds: 0, changedBodies: 0 });
+    expect(replayFailures(quiet)).toEqual([]);
+    const noisy = judgeReplay(run, [event("a", "APPROVED", { eventId: "second" }), event("b", "EXPIRED", { extra: "changed" })], {
+      requestsReplayed: 2,
+      questionsTexted: 1,
+      otherSmsSent: 0,
+    });
+    expect(noisy).toMatchObject({ newEventIds: 1, changedBodies: 1 });
+    expect(replayFailures(noisy)).toHaveLength(3);
   });
 });

@@ -21,16 +21,22 @@ describe("a re-published decision event", () => {
     h = await startHarness({ slowSms: true });
     const harness = h;
     harness.smsProxy!.delayMs = 2_000;
-    // The first publish reaches SNS, but the service is told it failed (a lost response).
-    let loseNextResponse = true;
+    // The first publish reaches SNS, but the service is told it failed (a lost response). Later
+    // publishes fail before reaching SNS until the question's send is recorded, so the re-publish
+    // is built from the record as it is after the SMS MessageId arrived.
+    let publishes = 0;
+    let questionRecorded = false;
     harness.clients.sns.middlewareStack.add(
       (next) => async (args) => {
-        const result = await next(args);
-        if (loseNextResponse) {
-          loseNextResponse = false;
+        publishes += 1;
+        if (publishes === 1) {
+          await next(args);
           throw Object.assign(new Error("injected: response lost"), { name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 500 } });
         }
-        return result;
+        if (!questionRecorded) {
+          throw Object.assign(new Error("injected: SNS unavailable"), { name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 500 } });
+        }
+        return next(args);
       },
       { step: "initialize", name: "loseFirstPublishResponse" },
     );
@@ -42,15 +48,21 @@ describe("a re-published decision event", () => {
     await smsOnItsWay;
     const cancelId = await harness.sendToQueue(QUEUES.requests, JSON.stringify({ type: "verification.cancelled", transactionId }));
 
-    await harness.waitForHandled((m) => m.messageId === requestId && m.acknowledged);
     await harness.waitForHandled((m) => m.messageId === cancelId && m.acknowledged);
-    const bodies = harness.aws.server.spy
-      .getAllMessages()
-      .filter((m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes(`"transactionId":"${transactionId}"`))
-      .map((m) => (m as { body: string }).body);
-    expect(loseNextResponse).toBe(false);
-    expect(bodies.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(bodies.map((body) => (JSON.parse(body) as { eventId: string }).eventId)).size).toBe(1);
-    expect(new Set(bodies), bodies.join("\n")).toHaveProperty("size", 1);
+    await harness.waitForHandled((m) => m.messageId === requestId && m.acknowledged);
+    // The request's handler has recorded the send (record-sent-2.lua) by the time it is acknowledged.
+    questionRecorded = true;
+
+    // Two publishes reached SNS: the first (its response lost) and the outbox's re-publish.
+    const published = await harness.aws.server.spy.waitForMessages(
+      (m) => m.service === "sns" && m.topicName === TOPICS.decisions && m.body.includes(`"transactionId":"${transactionId}"`),
+      { count: 2, status: "published", timeout: 10_000 },
+    );
+    const bodies = published.map((m) => (m as { body: string }).body);
+    expect(bodies).toHaveLength(2);
+    const events = bodies.map((body) => JSON.parse(body) as { eventId: string; decision: string });
+    expect(events[0]!.decision).toBe("CANCELLED");
+    expect(events[1]!.eventId).toBe(events[0]!.eventId);
+    expect(bodies[1], "the re-publish carries the first publish's body").toBe(bodies[0]);
   });
 });

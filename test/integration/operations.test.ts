@@ -14,6 +14,19 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Resolves once the service's Redis client has kept trying to reconnect for at least `ms`. */
+function waitForRedisRetries(ms: number): Promise<void> {
+  const since = Date.now();
+  return new Promise((resolve) => {
+    const onRetry = () => {
+      if (Date.now() - since < ms) return;
+      h.service.redis.off("reconnecting", onRetry);
+      resolve();
+    };
+    h.service.redis.on("reconnecting", onRetry);
+  });
+}
+
 const get = (path: string) => fetch(`http://127.0.0.1:${h.service.opsPort}${path}`);
 
 describe("operations HTTP", () => {
@@ -78,17 +91,33 @@ describe("operations HTTP", () => {
     await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
     const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
 
+    // Looks only once the service has noticed: its Redis client closed, and with it the consumers paused.
+    const noticed = new Promise<void>((resolve) => h.service.redis.once("close", () => resolve()));
     await redis.kill();
+    await noticed;
     await expect.poll(async () => (await get("/readyz")).status, { timeout: 10_000, interval: 100 }).toBe(503);
     expect(await (await get("/readyz")).json()).toEqual({ status: "unavailable", failing: ["redis"] });
+    expect(h.logLines.some((line) => line.includes("consumers paused until it returns"))).toBe(true);
 
+    let receives = 0;
+    h.clients.sqs.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === "ReceiveMessageCommand") receives += 1;
+        return next(args);
+      },
+      { step: "initialize", name: "countReceives" },
+    );
     const replyId = await h.sendToQueue(
       QUEUES.inbound,
       JSON.stringify(inboundSms({ originationNumber: request.phoneNumber, previousPublishedMessageId: question.messageId })),
     );
-    // The consumers are paused: the reply waits in the queue, not received again and again towards the DLQ.
-    const waiting = h.aws.server.inspectQueue(QUEUES.inbound)?.messages.ready.map((m) => m.messageId);
-    expect(waiting).toContain(replyId);
+    // The consumers are paused: the reply waits in the queue, not received again and again towards
+    // the DLQ. A running consumer (1 s long polls here) would have received it within one poll;
+    // three polls' time without a single ReceiveMessage shows the pause.
+    await waitForRedisRetries(3_000);
+    const waiting = h.aws.server.inspectQueue(QUEUES.inbound)?.messages.ready.find((m) => m.messageId === replyId);
+    expect(receives, "ReceiveMessage calls while Redis was down").toBe(0);
+    expect(waiting?.approximateReceiveCount).toBe(0);
     expect(h.decisionsFor(String(request.transactionId))).toHaveLength(0);
 
     await redis.restart();

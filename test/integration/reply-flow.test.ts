@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
-import { inboundSms, startHarness, verificationRequest, type Harness } from "../support/service-harness.ts";
+import {
+  inboundSms,
+  ORIGINATION_FORMS,
+  ORIGINATION_NUMBER,
+  OTHER_NUMBER,
+  POOL_SECOND_NUMBER,
+  startHarness,
+  verificationRequest,
+  type Harness,
+} from "../support/service-harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -56,4 +65,58 @@ describe("request → SMS → reply → decision", () => {
     );
     expect(confirmation.messageBody).toMatch(/approved|confirmed/i);
   });
+});
+
+// Production passes ORIGINATION_IDENTITY as a phone number ARN; it may also be a phone number id, a
+// pool, or the E.164 number. Replies are addressed to the number the question left from, which the
+// service learns at start-up (DescribePhoneNumbers) for an id or ARN.
+describe.each(ORIGINATION_FORMS)("with ORIGINATION_IDENTITY as %s", (form) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ originationForm: form });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const ask = async () => {
+    const request = verificationRequest();
+    await harness.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    const question = await harness.sandbox.waitForSms((sms) => sms.context?.transactionId === request.transactionId);
+    return { request, transactionId: String(request.transactionId), question };
+  };
+  const reply = async (phoneNumber: unknown, destinationNumber: string, previousPublishedMessageId: string) => {
+    const id = await harness.sendToQueue(
+      QUEUES.inbound,
+      JSON.stringify(inboundSms({ originationNumber: phoneNumber, destinationNumber, messageBody: "YES", previousPublishedMessageId })),
+    );
+    return harness.waitForHandled((m) => m.messageId === id && m.acknowledged);
+  };
+
+  it("texts from the identity's number and approves on YES to that number", async () => {
+    const { request, transactionId, question } = await ask();
+    expect(question.originationIdentity).toBe(harness.config.originationIdentity);
+    expect(question.originationNumber).toBe(ORIGINATION_NUMBER);
+    const handled = await reply(request.phoneNumber, ORIGINATION_NUMBER, question.messageId);
+    expect(handled.outcome).toBe("decided");
+    expect(await harness.waitForDecision(transactionId)).toMatchObject({ decision: "APPROVED", outboundMessageId: question.messageId });
+  });
+
+  if (form === "pool") {
+    // A pool's numbers are all the service's: a reply to the other one is an answer too. (The
+    // contract checks the destination only where the identity is a phone number.)
+    it("approves on YES to the pool's other number", async () => {
+      const { request, transactionId, question } = await ask();
+      const handled = await reply(request.phoneNumber, POOL_SECOND_NUMBER, question.messageId);
+      expect(handled.outcome).toBe("decided");
+      expect(await harness.waitForDecision(transactionId)).toMatchObject({ decision: "APPROVED" });
+    });
+  } else {
+    it("decides nothing for a YES addressed to another of our numbers", async () => {
+      const { request, transactionId, question } = await ask();
+      const handled = await reply(request.phoneNumber, OTHER_NUMBER, question.messageId);
+      expect(handled.outcome).toBe("wrong_destination");
+      expect(harness.decisionsFor(transactionId)).toHaveLength(0);
+    });
+  }
 });

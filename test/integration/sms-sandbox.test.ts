@@ -107,6 +107,7 @@ describe("SendTextMessage", () => {
         messageId: output.MessageId,
         destinationPhoneNumber: CARDHOLDER,
         originationIdentity: ORIGINATION,
+        originationNumber: ORIGINATION,
         messageBody: "Your bank: approve USD 125.40 at ACME STORE #42 with card 4242? Reply YES or NO",
         messageType: "TRANSACTIONAL",
         configurationSetName: "fraud-alerts",

@@ -1,11 +1,41 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, startRedisServer as startPrivateRedis, type PrivateRedis } from "../../dev/redis-server.ts";
 
 const run = promisify(execFile);
+
+/** Redis Cluster's bus listens on the client port + 10000, which must still be a port. */
+export const CLUSTER_BUS_OFFSET = 10_000;
+const MAX_PORT = 65_535;
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` distinct free ports whose bus ports (port + 10000) are free and below 65536. The kernel's
+ * ephemeral range reaches 60999, so a port from freePort() alone may have no bus port.
+ */
+export async function freeClusterPorts(count: number): Promise<number[]> {
+  const chosen: number[] = [];
+  for (let attempt = 0; chosen.length < count; attempt += 1) {
+    if (attempt >= 200) throw new Error("no free ports with a free cluster bus port below 65536");
+    const port = await freePort();
+    const bus = port + CLUSTER_BUS_OFFSET;
+    const clashes = chosen.some((other) => other === port || other === bus || other + CLUSTER_BUS_OFFSET === port || other + CLUSTER_BUS_OFFSET === bus);
+    if (bus <= MAX_PORT && !clashes && (await isFree(bus))) chosen.push(port);
+  }
+  return chosen;
+}
 
 export interface TestRedisCluster {
   ports: number[];
@@ -25,7 +55,7 @@ export interface ClusterOptions {
 /** Three masters, no replicas, from `redis-server --cluster-enabled yes` and `redis-cli --cluster create`. */
 export async function startRedisCluster(options: ClusterOptions = {}): Promise<TestRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), "fv-cluster-"));
-  const ports = await Promise.all([freePort(), freePort(), freePort()]);
+  const ports = await freeClusterPorts(3);
   const auth = options.password ? ["--requirepass", options.password, "--masterauth", options.password] : [];
   const tls = options.tls
     ? ["--port", "0", "--tls-cluster", "yes", "--tls-replication", "yes", "--tls-auth-clients", "no",

@@ -22,6 +22,22 @@ import { startRedisServer, type TestRedis } from "./redis-server.ts";
 export const ORIGINATION_NUMBER = "+18885550100";
 const WAIT_MS = 10_000;
 
+/** The ways ORIGINATION_IDENTITY may name the number the service sends from (production passes an ARN). */
+export type OriginationForm = "e164" | "phoneNumberArn" | "phoneNumberId" | "pool";
+export const ORIGINATION_FORMS: readonly OriginationForm[] = ["e164", "phoneNumberArn", "phoneNumberId", "pool"];
+export const ORIGINATION_PHONE_NUMBER_ID = "phone-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+export const POOL_ID = "pool-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+/** The pool's second number (the pool is ORIGINATION_NUMBER and this). */
+export const POOL_SECOND_NUMBER = "+18885550101";
+/** One of the account's numbers that is neither the origination number nor in the pool. */
+export const OTHER_NUMBER = "+18885550199";
+const ORIGINATION_IDENTITIES: Record<OriginationForm, string> = {
+  e164: ORIGINATION_NUMBER,
+  phoneNumberArn: `arn:aws:sms-voice:us-east-1:000000000000:phone-number/${ORIGINATION_PHONE_NUMBER_ID}`,
+  phoneNumberId: ORIGINATION_PHONE_NUMBER_ID,
+  pool: POOL_ID,
+};
+
 export interface HarnessOptions {
   visibilityTimeoutSeconds?: number;
   env?: Record<string, string>;
@@ -40,6 +56,12 @@ export interface HarnessOptions {
   smsEvents?: "manual" | "sandbox";
   /** The SMS sandbox throttles SendTextMessage above this many message parts per second. */
   sandboxMaxPartsPerSecond?: number;
+  /**
+   * How ORIGINATION_IDENTITY names the sending number (default E.164). With any form the sandbox
+   * has ORIGINATION_NUMBER (with ORIGINATION_PHONE_NUMBER_ID), POOL_SECOND_NUMBER and OTHER_NUMBER,
+   * and the pool POOL_ID over the first two.
+   */
+  originationForm?: OriginationForm;
 }
 
 /** The service's clock: real time plus an offset the test moves forward (the emulator keeps real time). */
@@ -91,7 +113,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const [aws, sandbox, redis] = await Promise.all([
     startAwsEnvironment({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2 }),
     startSmsSandbox({
-      phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }],
+      ...(options.originationForm
+        ? {
+            phoneNumbers: [
+              { phoneNumber: ORIGINATION_NUMBER, phoneNumberId: ORIGINATION_PHONE_NUMBER_ID },
+              { phoneNumber: POOL_SECOND_NUMBER },
+              { phoneNumber: OTHER_NUMBER },
+            ],
+            pools: [{ poolId: POOL_ID, phoneNumbers: [ORIGINATION_NUMBER, POOL_SECOND_NUMBER] }],
+          }
+        : { phoneNumbers: [{ phoneNumber: ORIGINATION_NUMBER }] }),
       deliveryEvents: { publisher: async (event) => publishDeliveryEvent?.(event) },
       ...(options.sandboxMaxPartsPerSecond ? { maxPartsPerSecond: options.sandboxMaxPartsPerSecond } : {}),
     }),
@@ -106,7 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     REQUESTS_QUEUE_URL: aws.queueUrl(QUEUES.requests),
     INBOUND_QUEUE_URL: aws.queueUrl(QUEUES.inbound),
     DECISIONS_TOPIC_ARN: aws.topicArn(TOPICS.decisions),
-    ORIGINATION_IDENTITY: ORIGINATION_NUMBER,
+    ORIGINATION_IDENTITY: ORIGINATION_IDENTITIES[options.originationForm ?? "e164"],
     REDIS_URL: redis.url,
     LOG_LEVEL: "debug",
     HTTP_PORT: "0",
