@@ -25,6 +25,8 @@ WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY dev/sms-sandbox ./dev/sms-sandbox
+# The sandbox counts message parts as the service does (its carrier rate limit).
+COPY src/domain/sms-segments.ts ./src/domain/sms-segments.ts
 USER node
 EXPOSE 4577
 HEALTHCHECK --interval=5s --timeout=2s --start-period=10s --retries=10 \
