@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
-import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
-import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import { conversation } from "../support/conversation.ts";
+import { inboundSms, startHarness, uniquePhone, type Harness } from "../support/service-harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,21 +12,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function openVerification(overrides: Record<string, unknown> = {}) {
-  const request = verificationRequest(overrides);
-  await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
-  const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
-  return { request, question, transactionId: String(request.transactionId), phone: String(request.phoneNumber) };
-}
-
-/** Sends a reply straight to the inbound queue (as RawMessageDelivery would) and waits until it is handled. */
-async function reply(fields: Record<string, unknown>) {
-  const messageId = await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms(fields)));
-  return h.waitForHandled((m) => m.messageId === messageId && m.acknowledged);
-}
-
-const smsAfter = (phone: string, after: SentSms) =>
-  h.sandbox.waitForSms((m) => m.destinationPhoneNumber === phone && m.at.getTime() >= after.at.getTime() && m.messageId !== after.messageId);
+const { openVerification, reply, textAfter: smsAfter } = conversation(() => h);
 
 describe("replies", () => {
   it("denies on NO and sends a confirmation saying what happens next", async () => {

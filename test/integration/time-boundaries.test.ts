@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
+import { conversation } from "../support/conversation.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
 
 let h: Harness;
@@ -18,20 +18,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function openVerification(overrides: Record<string, unknown> = {}) {
-  const request = verificationRequest(overrides);
-  await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
-  const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === request.transactionId);
-  return { request, question, transactionId: String(request.transactionId), phone: String(request.phoneNumber) };
-}
-
-async function reply(fields: Record<string, unknown>) {
-  const messageId = await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms(fields)));
-  return h.waitForHandled((m) => m.messageId === messageId && m.acknowledged);
-}
-
-const textsTo = (phone: string, after: SentSms) =>
-  h.sandbox.waitForSms((m) => m.destinationPhoneNumber === phone && m.at.getTime() >= after.at.getTime() && m.messageId !== after.messageId);
+const { openVerification, reply, textAfter: textsTo } = conversation(() => h);
 
 async function referenceCodeOf(transactionId: string): Promise<string> {
   const stored = await h.service.context.store.get(transactionId);
