@@ -1,5 +1,5 @@
 import type { AppContext } from "./context.ts";
-import { EXPIRY_PUBLISH_LEASE_MS, hasPendingWork, settleLeaseHeld, PUBLISH_LEASE_MS, CONFIRMATION_LEASE_MS } from "../domain/verification.ts";
+import { EXPIRY_PUBLISH_LEASE_MS, hasPendingWork, settleLeaseEnd, settleLeaseHeld } from "../domain/verification.ts";
 import type { DueDeadline } from "../ports.ts";
 import { PUBLISH_RETRY_MS, settleDecision } from "./settle-decision.ts";
 
@@ -63,8 +63,7 @@ async function sweepOne(ctx: AppContext, { phoneNumber, transactionId }: DueDead
     await ctx.store.completeDeadline(phoneNumber, transactionId);
   } else if (settleLeaseHeld(decision, now)) {
     // Its taker may still be on it: look again when its lease ends.
-    const lease = decision.published ? CONFIRMATION_LEASE_MS : decision.decision === "EXPIRED" ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS;
-    await ctx.store.rescheduleDeadline(phoneNumber, transactionId, decision.decidedAt + lease);
+    await ctx.store.rescheduleDeadline(phoneNumber, transactionId, settleLeaseEnd(decision));
   } else {
     await settleDecision(ctx, verification, { owner: false, fromSweep: true });
   }

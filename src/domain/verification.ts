@@ -66,12 +66,14 @@ export function hasPendingWork(decision: DecisionRecord): boolean {
 
 /** True while the deciding handler may still be doing the pending work itself. */
 export function settleLeaseHeld(decision: DecisionRecord, now: number): boolean {
-  const age = now - decision.decidedAt;
-  if (!decision.published) {
-    const lease = decision.decision === "EXPIRED" ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS;
-    return !decision.publishLeaseReleased && age < lease;
-  }
-  return confirmationOwed(decision) && age < CONFIRMATION_LEASE_MS;
+  const held = decision.published ? confirmationOwed(decision) : !decision.publishLeaseReleased;
+  return held && now < settleLeaseEnd(decision);
+}
+
+/** When the deciding handler's lease on the pending work (publish, then confirmation) runs out. */
+export function settleLeaseEnd(decision: DecisionRecord): number {
+  if (decision.published) return decision.decidedAt + CONFIRMATION_LEASE_MS;
+  return decision.decidedAt + (decision.decision === "EXPIRED" ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS);
 }
 
 export interface Verification {
