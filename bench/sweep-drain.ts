@@ -17,6 +17,7 @@ import type { AppContext } from "../src/app/context.ts";
 import { expireDue } from "../src/app/expire-due.ts";
 import { createLogger } from "../src/logger.ts";
 import { startAwsEnvironment, TOPICS } from "../test/support/aws-environment.ts";
+import { recordPastDueVerification } from "../test/support/past-due-verification.ts";
 import { startRedisServer } from "../test/support/redis-server.ts";
 
 const { values } = parseArgs({ options: { n: { type: "string", default: "5000" }, json: { type: "boolean", default: false } } });
@@ -51,23 +52,8 @@ try {
         const transactionId = `sweep-${i + j}`;
         const phoneNumber = `+1425${String(1_000_000 + i + j)}`;
         transactionIds.push(transactionId);
-        await store.claimTransaction(transactionId, phoneNumber, 30);
-        await store.create({
-          transactionId,
-          phoneNumber,
-          amountMinor: 1254,
-          currency: "USD",
-          merchant: "SWEEP BENCH",
-          cardLast4: "4242",
-          locale: undefined,
-          metadata: undefined,
-          requestedAt: now - 31_000,
-          deadline: now - 1_000,
-          cancelledEarlier: false,
-          eventId: randomUUID(),
-        });
         // Sent, as a question normally is: the sweep then decides EXPIRED (not NOT_SENT).
-        await store.recordSent(phoneNumber, transactionId, `m-${i + j}`);
+        await recordPastDueVerification(store, { transactionId, phoneNumber, now, messageId: `m-${i + j}` });
       }),
     );
   }

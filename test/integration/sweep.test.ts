@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExpiryPoller } from "../../src/app/expiry-poller.ts";
 import { QUEUES } from "../support/aws-environment.ts";
+import { recordPastDueVerification } from "../support/past-due-verification.ts";
 import { inboundSms, startHarness, uniquePhone, uniqueTransactionId, type Harness } from "../support/service-harness.ts";
 import { verificationRequest } from "../support/service-harness.ts";
 
@@ -65,23 +66,7 @@ describe("a full pass", () => {
     const backlog = Array.from({ length: 2_500 }, () => ({ phoneNumber: uniquePhone(), transactionId: uniqueTransactionId() }));
     for (let i = 0; i < backlog.length; i += 250) {
       await Promise.all(
-        backlog.slice(i, i + 250).map(async ({ phoneNumber, transactionId }) => {
-          await store.claimTransaction(transactionId, phoneNumber, 30);
-          await store.create({
-            transactionId,
-            phoneNumber,
-            amountMinor: 100,
-            currency: "USD",
-            merchant: "BACKLOG",
-            cardLast4: "4242",
-            locale: undefined,
-            metadata: undefined,
-            requestedAt: now - 31_000,
-            deadline: now - 1_000,
-            cancelledEarlier: false,
-            eventId: uniqueTransactionId(),
-          });
-        }),
+        backlog.slice(i, i + 250).map(({ phoneNumber, transactionId }) => recordPastDueVerification(store, { transactionId, phoneNumber, now })),
       );
     }
     const poller = startExpiryPoller(h.service.context, 60_000);
