@@ -71,9 +71,11 @@ describe("paced sending", () => {
     // The confirmations were owed before the last question went: the order was the pacer's choice.
     const lastQuestionAt = (sent[lastQuestion] as SentSms).at.getTime();
     expect(Date.parse(firstDecision.decidedAt)).toBeLessThan(lastQuestionAt);
-    // Spaced to the rate (1 part each): 16 texts need at least 15 intervals.
+    // Spaced to the rate (1 part each): 16 texts take 15 intervals. Their arrival at the sandbox carries
+    // each call's own delay, up to an interval on a busy machine, so one interval is allowed for it;
+    // unpaced, the 16 would arrive within a fraction of one.
     const span = (sent.at(-1) as SentSms).at.getTime() - (sent[0] as SentSms).at.getTime();
-    expect(span).toBeGreaterThanOrEqual(15 * (1000 / rate) - 50);
+    expect(span).toBeGreaterThanOrEqual(14 * (1000 / rate));
     expect(harness.sandbox.throttled).toBe(0);
   }, 60_000);
 

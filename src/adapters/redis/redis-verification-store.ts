@@ -103,7 +103,7 @@ export class RedisVerificationStore implements VerificationStore {
         PUBLISH_LEASE_MS,
       ],
     )) as [string, unknown, number];
-    const verification = required(parseVerification(reply[1]));
+    const verification = required(parseVerification(reply[1], phone, input.transactionId));
     const kind = reply[0] as CreateResult["kind"];
     if (kind === "created") return { kind, verification, othersOpen: Number(reply[2]) };
     return { kind, verification };
@@ -126,7 +126,7 @@ export class RedisVerificationStore implements VerificationStore {
       [this.#keys.verification(phoneNumber, transactionId), this.#keys.message(phoneNumber, messageId)],
       [messageId, transactionId, MESSAGE_INDEX_TTL_SECONDS],
     )) as [string, unknown];
-    return parseVerification(reply[1]);
+    return parseVerification(reply[1], phoneNumber, transactionId);
   }
 
   async indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void> {
@@ -156,9 +156,11 @@ export class RedisVerificationStore implements VerificationStore {
         decision === "CANCELLED" ? "1" : "0",
         options.undeliverableReason ?? "",
         options.onlyIfDue ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS,
+        deadlineMember(phoneNumber, transactionId),
+        transactionId,
       ],
     )) as [string, unknown];
-    const verification = parseVerification(reply[1]);
+    const verification = parseVerification(reply[1], phoneNumber, transactionId);
     if (reply[0] === "missing" || !verification) return { kind: "missing" };
     const kind = reply[0] === "not_due" ? "notDue" : (reply[0] as "decided" | "already");
     return { kind, verification };
@@ -196,7 +198,7 @@ export class RedisVerificationStore implements VerificationStore {
     return {
       outcome: outcome as ReplyOutcome,
       owedText: typeof owed === "string" && owed !== "" ? (owed as OwedText) : null,
-      verifications: rest.map(parseVerification).filter((v): v is Verification => v !== null),
+      verifications: rest.map((flat) => parseVerification(flat, phone)).filter((v): v is Verification => v !== null),
     };
   }
 
@@ -265,7 +267,11 @@ export class RedisVerificationStore implements VerificationStore {
     const claim = await this.#client.get(this.#keys.transaction(transactionId));
     if (!claim || claim === "!cancelled") return null;
     const { phoneNumber } = parseClaim(claim);
-    return parseVerification(await this.#client.hgetall(this.#keys.verification(phoneNumber, transactionId)).then(toFlat));
+    return parseVerification(
+      await this.#client.hgetall(this.#keys.verification(phoneNumber, transactionId)).then(toFlat),
+      phoneNumber,
+      transactionId,
+    );
   }
 
   async phoneOf(transactionId: string): Promise<string | null> {
@@ -292,7 +298,7 @@ export class RedisVerificationStore implements VerificationStore {
         phone,
       ],
     )) as [string, unknown];
-    return { outcome: reply[0] as DeliveryOutcome, verification: parseVerification(reply[1]) };
+    return { outcome: reply[0] as DeliveryOutcome, verification: parseVerification(reply[1], phone) };
   }
 
   async claimFeedback(phoneNumber: string, transactionId: string): Promise<string | null> {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { Cluster, Redis } from "ioredis";
+import { loadLuaScript } from "./lua-source.ts";
 
 export type RedisClient = Redis | Cluster;
 
@@ -39,7 +39,7 @@ function keyCount(file: string): number {
 export function registerScripts(client: RedisClient): Scripts {
   const callers = {} as Scripts;
   for (const [name, file] of Object.entries(scriptFiles) as Array<[ScriptName, string]>) {
-    const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), "utf8");
+    const lua = loadLuaScript(file);
     const numberOfKeys = keyCount(file);
     const command = `fv_${name}`;
     client.defineCommand(command, { numberOfKeys, lua });

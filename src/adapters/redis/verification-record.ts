@@ -8,8 +8,12 @@ import type {
   VerificationState,
 } from "../../domain/verification.ts";
 
-/** Turns a verification hash (HGETALL as a flat array) into the domain's Verification. */
-export function parseVerification(flat: unknown): Verification | null {
+/**
+ * Turns a verification hash (HGETALL as a flat array) into the domain's Verification. The hash does
+ * not store the phone number or the transactionId (its key names both): the caller passes what it
+ * knows, and a script that found the verification itself appends the field `txn`.
+ */
+export function parseVerification(flat: unknown, phoneNumber: string, transactionId?: string): Verification | null {
   if (!Array.isArray(flat) || flat.length === 0) return null;
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < flat.length; i += 2) f.set(String(flat[i]), String(flat[i + 1]));
@@ -17,8 +21,8 @@ export function parseVerification(flat: unknown): Verification | null {
   const optional = (name: string): string | undefined => (f.get(name) ? f.get(name) : undefined);
   const meta = optional("meta");
   return {
-    transactionId: text("txn"),
-    phoneNumber: text("phone"),
+    transactionId: transactionId ?? text("txn"),
+    phoneNumber,
     amountMinor: Number(text("amt")),
     currency: text("cur"),
     merchant: text("mer"),

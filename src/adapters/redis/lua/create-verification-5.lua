@@ -31,10 +31,10 @@ if redis.call('EXISTS', vkey) == 1 then
   return {'exists', redis.call('HGETALL', vkey), 0}
 end
 
+-- The key names the phone and the transaction; fields left at their default (rp 0, out '') are not stored.
 redis.call('HSET', vkey,
-  'txn', ARGV[1], 'phone', ARGV[2], 'amt', ARGV[3], 'cur', ARGV[4], 'mer', ARGV[5],
-  'l4', ARGV[6], 'loc', ARGV[7], 'meta', ARGV[8], 'reqAt', ARGV[9], 'dl', ARGV[10],
-  'rp', '0', 'out', '')
+  'amt', ARGV[3], 'cur', ARGV[4], 'mer', ARGV[5],
+  'l4', ARGV[6], 'loc', ARGV[7], 'meta', ARGV[8], 'reqAt', ARGV[9], 'dl', ARGV[10])
 redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
 
 local decision = false

@@ -12,6 +12,8 @@
           being handled right now then decides CANCELLED instead of texting (see create-verification-5)
   ARGV[7] undeliverableReason ('' unless UNDELIVERABLE)
   ARGV[8] publish lease (ms): the decision is due in the outbox (the due set) when it runs out
+  ARGV[9] the due set's member of this verification ('<phone>|<transactionId>')
+  ARGV[10] transactionId
   Returns {status, fields}: 'missing', 'not_due', 'already' (decided before: fields tell which) or 'decided'.
 ]]
 local vkey, dueKey = KEYS[1], KEYS[5]
@@ -36,14 +38,14 @@ if ARGV[5] == '1' then
     decision, reason = 'UNDELIVERABLE', 'NOT_SENT'
   end
 end
-local txn = redis.call('HGET', vkey, 'txn')
+local member, txn = ARGV[9], ARGV[10]
 redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', ARGV[2], 'eid', ARGV[3], 'pub', '0')
 if decision == 'UNDELIVERABLE' then
   redis.call('HSET', vkey, 'ur', reason)
 end
 redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
 redis.call('HDEL', KEYS[2], txn)
-redis.call('ZADD', dueKey, now + tonumber(ARGV[8]), redis.call('HGET', vkey, 'phone') .. '|' .. txn)
+redis.call('ZADD', dueKey, now + tonumber(ARGV[8]), member)
 if decision ~= 'UNDELIVERABLE' then
   redis.call('ZADD', KEYS[3], now, txn)
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 86400000)

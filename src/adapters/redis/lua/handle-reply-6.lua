@@ -38,8 +38,10 @@ local inboundId, now, receivedAt, eventId = ARGV[5], tonumber(ARGV[6]), tonumber
 local retention, publishLease, phone = tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13]
 local DAY_MS = 86400000
 
+--- @include "with-transaction-id"
+
 local function fields(txn)
-  return redis.call('HGETALL', prefix .. txn)
+  return withTransactionId(redis.call('HGETALL', prefix .. txn), txn)
 end
 
 -- One reply may decide several verifications (STOP): each gets its own stable, UUID-shaped id.
@@ -77,7 +79,7 @@ local function decide(txn, decision, correlatedBy)
   redis.call('ZADD', recentKey, now, txn)
   redis.call('ZREMRANGEBYSCORE', recentKey, '-inf', now - DAY_MS)
   redis.call('PEXPIRE', recentKey, retention)
-  return redis.call('HGETALL', vkey)
+  return fields(txn)
 end
 
 local handled = redis.call('GET', handledKey)
@@ -224,7 +226,7 @@ if decisive then
   return answered('decided', '', {txn})
 end
 
-if tonumber(redis.call('HGET', vkey, 'rp')) < 2 then
+if tonumber(redis.call('HGET', vkey, 'rp') or '0') < 2 then
   redis.call('HINCRBY', vkey, 'rp', 1)
   return answered('reprompt', 'reprompt', {txn})
 end

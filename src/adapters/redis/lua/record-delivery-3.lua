@@ -1,7 +1,7 @@
 --[[
   Applies one SMS delivery event to the verification whose latest question it reports on.
-  Hash fields: dq = MessageId of the latest question (set by record-sent-2; later questions replace
-  it), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
+  Hash fields: dq = MessageId of the latest question (set by record-sent-2 when a later question
+  replaces the first; absent, the first question's out), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
   event's timestamp. Once decided, the delivery is frozen with the decision.
   KEYS[1] message index       <ns>:{bucket}:<phone>:m:<messageId>  (-> transactionId)
   KEYS[2] open verifications  <ns>:{bucket}:<phone>:open
@@ -37,27 +37,31 @@ if not txn then
   txn, viaContext = contextTxn, true
 end
 local vkey = prefix .. txn
+--- @include "with-transaction-id"
+local function record()
+  return withTransactionId(redis.call('HGETALL', vkey), txn)
+end
 local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds')
 local state, question, current = fields[1], fields[2] or '', fields[4] or ''
 if not state then return {'unknown', {}} end
 if question == '' then question = fields[3] or '' end
 
 if viaContext then
-  if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
+  if state == 'DECIDED' then return {'decided_already', record()} end
   -- Not indexed: only the question whose send is still being recorded may be reported on this way.
   if state ~= 'SENDING' or question ~= '' then return {'other_text', {}} end
-  redis.call('HSET', vkey, 'dq', messageId)
-  if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
+  -- No question known yet, so this is the first one: out names it (dq would repeat it).
+  redis.call('HSET', vkey, 'out', messageId)
 elseif question ~= messageId then
   return {'other_text', {}}
 elseif state == 'DECIDED' then
-  return {'decided_already', redis.call('HGETALL', vkey)}
+  return {'decided_already', record()}
 end
 
-if current == status then return {'duplicate', redis.call('HGETALL', vkey)} end
-if current ~= '' and RANK[current] >= RANK[status] then return {'stale', redis.call('HGETALL', vkey)} end
+if current == status then return {'duplicate', record()} end
+if current ~= '' and RANK[current] >= RANK[status] then return {'stale', record()} end
 redis.call('HSET', vkey, 'ds', status, 'dAt', at)
-if status ~= 'FAILED' then return {'recorded', redis.call('HGETALL', vkey)} end
+if status ~= 'FAILED' then return {'recorded', record()} end
 
 -- The decide step of decide-5.lua, for UNDELIVERABLE (no late-reply record: nothing reached the handset).
 redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', 'UNDELIVERABLE', 'decAt', now, 'eid', eventId, 'pub', '0', 'ur', eventType)
@@ -65,4 +69,4 @@ local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
 redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
 redis.call('HDEL', openKey, txn)
 redis.call('ZADD', dueKey, now + publishLease, phone .. '|' .. txn)
-return {'undeliverable', redis.call('HGETALL', vkey)}
+return {'undeliverable', record()}

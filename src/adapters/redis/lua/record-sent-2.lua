@@ -1,13 +1,14 @@
 --[[
   Records the MessageId of the question SMS and indexes it for reply correlation.
-  KEYS[1] verification hash   fv:{phone}:v:<transactionId>
-  KEYS[2] message index       fv:{phone}:m:<messageId>
+  KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
+  KEYS[2] message index       <ns>:{bucket}:<phone>:m:<messageId>
   ARGV[1] messageId   ARGV[2] transactionId   ARGV[3] TTL of the index, seconds
   Returns {status, fields}: 'missing' when the verification is gone, else 'recorded'.
   A verification decided while its SMS was in flight stays decided, and its recorded decision (the
   event it publishes, outboundMessageId included) stays as it was.
-  dq is the latest question's MessageId, the one delivery events report on (record-delivery-3.lua):
-  a later question replaces it and starts its delivery status afresh.
+  dq is the latest question's MessageId, the one delivery events report on (record-delivery-3.lua),
+  stored only when it differs from out (the first question's): a later question replaces it and
+  starts its delivery status afresh.
 ]]
 local vkey = KEYS[1]
 if redis.call('EXISTS', vkey) == 0 then
@@ -15,14 +16,20 @@ if redis.call('EXISTS', vkey) == 0 then
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 local state = redis.call('HGET', vkey, 'st')
-if state ~= 'DECIDED' and redis.call('HGET', vkey, 'out') == '' then
-  redis.call('HSET', vkey, 'out', ARGV[1])
-end
-if state ~= 'DECIDED' and redis.call('HGET', vkey, 'dq') ~= ARGV[1] then
-  redis.call('HSET', vkey, 'dq', ARGV[1])
-  redis.call('HDEL', vkey, 'ds', 'dAt')
+if state ~= 'DECIDED' then
+  local sent = redis.call('HMGET', vkey, 'out', 'dq')
+  local first = sent[1] or ''
+  if first == '' then
+    -- The first question: out names it, and dq is only stored once a later question differs from it.
+    redis.call('HSET', vkey, 'out', ARGV[1])
+  elseif (sent[2] or first) ~= ARGV[1] then
+    redis.call('HSET', vkey, 'dq', ARGV[1])
+    redis.call('HDEL', vkey, 'ds', 'dAt')
+  end
 end
 if state == 'SENDING' then
+  -- The send lease matters only while SENDING.
   redis.call('HSET', vkey, 'st', 'OPEN')
+  redis.call('HDEL', vkey, 'sl')
 end
 return {'recorded', redis.call('HGETALL', vkey)}
