@@ -152,7 +152,11 @@ export interface VerificationStore {
    * whichever is later, plus the retention), so a replay never finds one without the other.
    */
   alignClaimWithDecision(verification: Verification, now: number): Promise<void>;
-  markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void>;
+  /**
+   * The confirmation went out (or was refused for good: messageId null): records it, indexes its
+   * MessageId for replies and completes the verification's due entry, in one round trip.
+   */
+  markConfirmationSent(phoneNumber: string, transactionId: string, messageId: string | null): Promise<void>;
   releasePublishLease(phoneNumber: string, transactionId: string): Promise<void>;
   /** Claims, in every bucket, up to `limitPerBucket` verifications due by `now`, for `leaseMs`. */
   claimDue(now: number, limitPerBucket: number, leaseMs: number): Promise<DueClaim>;

@@ -70,12 +70,9 @@ async function confirm(ctx: AppContext, verification: DecidedVerification): Prom
   const claim = await ctx.store.claimConfirmation(phoneNumber, transactionId, ctx.clock.now(), CONFIRMATION_SEND_LEASE_MS);
   if (claim === "taken") return;
   if (claim === "claimed") {
-    const messageId = await sendConfirmation(ctx, verification);
-    await Promise.all([
-      ctx.store.markConfirmationSent(phoneNumber, transactionId),
-      // A reply to the confirmation names this verification (a late reply), not another open one.
-      messageId ? ctx.store.indexMessage(phoneNumber, transactionId, messageId) : Promise.resolve(),
-    ]);
+    // Indexed: a reply to the confirmation names this verification (a late reply), not another open one.
+    await ctx.store.markConfirmationSent(phoneNumber, transactionId, await sendConfirmation(ctx, verification));
+    return;
   }
   await ctx.store.completeDeadline(phoneNumber, transactionId);
 }

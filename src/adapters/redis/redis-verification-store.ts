@@ -233,8 +233,15 @@ export class RedisVerificationStore implements VerificationStore {
     await this.#scripts.keepClaim([this.#keys.transaction(verification.transactionId)], [verification.phoneNumber, remainingMs]);
   }
 
-  async markConfirmationSent(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["conf", "sent"]);
+  async markConfirmationSent(phoneNumber: string, transactionId: string, messageId: string | null): Promise<void> {
+    await this.#scripts.confirmationSent(
+      [
+        this.#keys.verification(phoneNumber, transactionId),
+        this.#keys.message(phoneNumber, messageId ?? ""),
+        this.#keys.due(phoneNumber),
+      ],
+      [deadlineMember(phoneNumber, transactionId), transactionId, messageId ?? "", MESSAGE_INDEX_TTL_SECONDS],
+    );
   }
 
   async releasePublishLease(phoneNumber: string, transactionId: string): Promise<void> {

@@ -16,6 +16,7 @@ const scriptFiles = {
   setField: "set-field-1.lua",
   claimDue: "claim-due-1.lua",
   claimConfirmation: "claim-confirmation-2.lua",
+  confirmationSent: "confirmation-sent-3.lua",
   clearOwedText: "clear-owed-text-1.lua",
   recordDelivery: "record-delivery-3.lua",
   claimFeedback: "claim-feedback-1.lua",

@@ -1,0 +1,18 @@
+--[[
+  Records that the confirmation SMS went out, indexes its MessageId (a reply to it names this
+  verification: a late reply, not another open one) and takes the verification out of the due set:
+  nothing is owed any more. One script instead of three calls.
+  KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
+  KEYS[2] message index       <ns>:{bucket}:<phone>:m:<messageId>  (any key of the slot when none)
+  KEYS[3] the bucket's due set <ns>:{bucket}:due
+  ARGV[1] due member '<phone>|<transactionId>'   ARGV[2] transactionId
+  ARGV[3] the confirmation's MessageId ('' when none: refused for good)   ARGV[4] TTL of the index, seconds
+]]
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'conf', 'sent')
+end
+if ARGV[3] ~= '' then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[4])
+end
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1
