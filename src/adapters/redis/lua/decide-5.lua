@@ -16,6 +16,8 @@
   ARGV[10] transactionId
   Returns {status, fields}: 'missing', 'not_due', 'already' (decided before: fields tell which) or 'decided'.
 ]]
+--- @include "record-decision"
+
 local vkey, dueKey = KEYS[1], KEYS[5]
 local now, retention = tonumber(ARGV[2]), tonumber(ARGV[4])
 local state = redis.call('HGET', vkey, 'st')
@@ -28,27 +30,18 @@ end
 if state == 'DECIDED' then
   return {'already', redis.call('HGETALL', vkey)}
 end
-local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
 local decision, reason = ARGV[1], ARGV[7]
 if ARGV[5] == '1' then
-  if deadline > now then
+  if tonumber(redis.call('HGET', vkey, 'dl')) > now then
     return {'not_due', redis.call('HGETALL', vkey)}
   end
   if state == 'SENDING' then
     decision, reason = 'UNDELIVERABLE', 'NOT_SENT'
   end
 end
-local member, txn = ARGV[9], ARGV[10]
-redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', ARGV[2], 'eid', ARGV[3], 'pub', '0')
-if decision == 'UNDELIVERABLE' then
-  redis.call('HSET', vkey, 'ur', reason)
-end
-redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
-redis.call('HDEL', KEYS[2], txn)
-redis.call('ZADD', dueKey, now + tonumber(ARGV[8]), member)
-if decision ~= 'UNDELIVERABLE' then
-  redis.call('ZADD', KEYS[3], now, txn)
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 86400000)
-  redis.call('PEXPIRE', KEYS[3], retention)
-end
+recordDecision({
+  vkey = vkey, txn = ARGV[10], member = ARGV[9], decision = decision, now = now, eventId = ARGV[3],
+  retention = retention, publishLease = tonumber(ARGV[8]), openKey = KEYS[2], dueKey = dueKey,
+  recentKey = KEYS[3], reason = reason,
+})
 return {'decided', redis.call('HGETALL', vkey)}

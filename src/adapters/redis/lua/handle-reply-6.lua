@@ -39,6 +39,7 @@ local retention, publishLease, phone = tonumber(ARGV[11]), tonumber(ARGV[12]), A
 local DAY_MS = 86400000
 
 --- @include "with-transaction-id"
+--- @include "record-decision"
 
 local function fields(txn)
   return withTransactionId(redis.call('HGETALL', prefix .. txn), txn)
@@ -65,21 +66,17 @@ end
 
 local function decide(txn, decision, correlatedBy)
   local vkey = prefix .. txn
-  redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', now, 'eid', eventIdFor(txn), 'pub', '0')
+  recordDecision({
+    vkey = vkey, txn = txn, member = phone .. '|' .. txn, decision = decision, now = now,
+    eventId = eventIdFor(txn), retention = retention, publishLease = publishLease,
+    openKey = openKey, dueKey = dueKey, recentKey = recentKey,
+  })
   if correlatedBy then
     redis.call('HSET', vkey, 'rIn', inboundId, 'rAns', answer, 'rBy', correlatedBy, 'rAt', receivedAt)
   end
   if decision == 'APPROVED' or decision == 'DENIED' then
     redis.call('HSET', vkey, 'conf', 'pending')
   end
-  local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
-  redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
-  redis.call('HDEL', openKey, txn)
-  redis.call('ZADD', dueKey, now + publishLease, phone .. '|' .. txn)
-  redis.call('ZADD', recentKey, now, txn)
-  redis.call('ZREMRANGEBYSCORE', recentKey, '-inf', now - DAY_MS)
-  redis.call('PEXPIRE', recentKey, retention)
-  return fields(txn)
 end
 
 local handled = redis.call('GET', handledKey)

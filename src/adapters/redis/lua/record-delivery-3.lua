@@ -38,6 +38,7 @@ if not txn then
 end
 local vkey = prefix .. txn
 --- @include "with-transaction-id"
+--- @include "record-decision"
 local function record()
   return withTransactionId(redis.call('HGETALL', vkey), txn)
 end
@@ -63,10 +64,9 @@ if current ~= '' and RANK[current] >= RANK[status] then return {'stale', record(
 redis.call('HSET', vkey, 'ds', status, 'dAt', at)
 if status ~= 'FAILED' then return {'recorded', record()} end
 
--- The decide step of decide-5.lua, for UNDELIVERABLE (no late-reply record: nothing reached the handset).
-redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', 'UNDELIVERABLE', 'decAt', now, 'eid', eventId, 'pub', '0', 'ur', eventType)
-local deadline = tonumber(redis.call('HGET', vkey, 'dl'))
-redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
-redis.call('HDEL', openKey, txn)
-redis.call('ZADD', dueKey, now + publishLease, phone .. '|' .. txn)
+recordDecision({
+  vkey = vkey, txn = txn, member = phone .. '|' .. txn, decision = 'UNDELIVERABLE', reason = eventType,
+  now = now, eventId = eventId, retention = retention, publishLease = publishLease,
+  openKey = openKey, dueKey = dueKey,
+})
 return {'undeliverable', record()}
