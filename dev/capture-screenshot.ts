@@ -1,7 +1,16 @@
 // `npm run dev:screenshot`: the README's picture of the dev page, taken after a few requests and
 // replies made through the page itself. Writes docs/dev-page.png (or the path given).
 import { launchChromium } from "./browser/chromium.ts";
-import { collectPageErrors, openDevPage, replyFrom, submitRequest, waitForDecision, waitForTexts } from "./browser/dev-page.ts";
+import {
+  collectPageErrors,
+  openDevPage,
+  replyFrom,
+  submitRequest,
+  switchCarrier,
+  waitForDecision,
+  waitForDelivery,
+  waitForTexts,
+} from "./browser/dev-page.ts";
 import { startLocalSystem } from "./local-system.ts";
 
 const output = process.argv[2] ?? "docs/dev-page.png";
@@ -18,6 +27,16 @@ try {
   await submitRequest(page, { phoneNumber: traveller, amount: "18.50", currency: "GBP", merchant: "CITY TAXI", cardLast4: "0005", expiresInSeconds: "300" });
   await waitForTexts(page, traveller, 2);
   await page.locator("#pending li").nth(1).locator(".code").waitFor();
+
+  // A handset whose carrier is switched to unreachable: its next question fails, UNDELIVERABLE.
+  const unreachable = "+14255550158";
+  const first = await submitRequest(page, { phoneNumber: unreachable, amount: "42.00", merchant: "BOOK NOOK", cardLast4: "7731" });
+  await waitForDelivery(page, (await system.sandbox.waitForSms((sms) => sms.context?.["transactionId"] === first)).messageId, "delivered");
+  await replyFrom(page, unreachable, "YES");
+  await waitForDecision(page, first, "APPROVED");
+  await switchCarrier(page, unreachable, "unreachable");
+  const failed = await submitRequest(page, { phoneNumber: unreachable, amount: "310.00", merchant: "FUEL STOP 7", cardLast4: "7731" });
+  await waitForDecision(page, failed, "UNDELIVERABLE");
 
   const stopper = "+14255550147";
   const stopped = await submitRequest(page, { phoneNumber: stopper, amount: "64.99", currency: "USD", merchant: "GADGET HUB", cardLast4: "1881", expiresInSeconds: "600" });

@@ -2,13 +2,14 @@ import { EventEmitter } from "node:events";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { VerificationRequest } from "../src/domain/messages.ts";
 import type { DecisionFeed, ReceivedDecision } from "./decision-feed.ts";
-import { inboundMessage, outboundMessage, pageMessages, type PageEvent, type PageInfo, type PageStatus } from "./dev-feed.ts";
+import { inboundMessage, outboundMessage, pageDelivery, pageMessages, type PageEvent, type PageInfo, type PageStatus } from "./dev-feed.ts";
 import type { DevBackend, HandsetForm } from "./dev-server.ts";
 import type { HandledMessages } from "./handled-messages.ts";
 import type { LocalEmulator } from "./local-emulator.ts";
 import type { PendingVerifications } from "./pending-verifications.ts";
+import { reachabilityFromForm } from "./reachability-form.ts";
 import { requestFromForm } from "./request-form.ts";
-import { HandsetMessageError, type ReceivedSms, type SentSms, type SmsSandbox } from "./sms-sandbox/sms-sandbox.ts";
+import { HandsetMessageError, type DeliveryEvent, type ReceivedSms, type SentSms, type SmsSandbox } from "./sms-sandbox/sms-sandbox.ts";
 
 export interface BackendParts {
   info: PageInfo;
@@ -37,10 +38,14 @@ export function createLocalBackend(parts: BackendParts): LocalBackend {
   const emit = (event: PageEvent) => events.emit("event", event);
 
   const handsets = () => [...new Set([...sandbox.sent.map((s) => s.destinationPhoneNumber), ...sandbox.received.map((r) => r.payload.originationNumber)])];
-  const status = (): PageStatus => ({ queues: emulator.depths(), optedOut: handsets().filter((n) => sandbox.isOptedOut(n)) });
+  const status = (): PageStatus => ({
+    queues: emulator.depths(),
+    optedOut: handsets().filter((n) => sandbox.isOptedOut(n)),
+    notReachable: Object.fromEntries(sandbox.handsetsNotReachable()),
+  });
 
   const onSent = (sms: SentSms) => {
-    emit({ type: "message", data: outboundMessage(sms) });
+    emit({ type: "message", data: outboundMessage(sms, null) });
     const transactionId = sms.context?.["transactionId"];
     if (transactionId) void pending.track(transactionId);
   };
@@ -48,12 +53,14 @@ export function createLocalBackend(parts: BackendParts): LocalBackend {
     emit({ type: "message", data: inboundMessage(sms) });
     if (sms.optOut) pushStatus();
   };
+  const onDelivery = (event: DeliveryEvent) => emit({ type: "delivery", data: pageDelivery(event) });
   const onDecision = (decision: ReceivedDecision) => {
     emit({ type: "decision", data: decision });
     void pending.decided(decision.event.transactionId);
   };
   sandbox.on("sent", onSent);
   sandbox.on("received", onReceived);
+  sandbox.on("delivery", onDelivery);
   decisions.on(onDecision);
   const stopPending = pending.onChange((list) => emit({ type: "pending", data: list }));
   // A handled request or reply may have changed a verification's state (SENDING → OPEN, a code).
@@ -77,7 +84,7 @@ export function createLocalBackend(parts: BackendParts): LocalBackend {
   return {
     snapshot: () => ({
       info: parts.info,
-      messages: pageMessages(sandbox.sent, sandbox.received),
+      messages: pageMessages(sandbox.sent, sandbox.received, sandbox.deliveryEvents),
       pending: [...pending.list],
       decisions: [...decisions.decisions],
       ...status(),
@@ -102,11 +109,18 @@ export function createLocalBackend(parts: BackendParts): LocalBackend {
       });
       return inboundMessage(received);
     },
+    setHandsetReachability(form) {
+      const { handset, reachability } = reachabilityFromForm(form);
+      sandbox.setHandsetReachability(handset, reachability);
+      pushStatus();
+      return { handset, reachability };
+    },
     sendRequest,
     stop() {
       clearInterval(ticker);
       sandbox.off("sent", onSent);
       sandbox.off("received", onReceived);
+      sandbox.off("delivery", onDelivery);
       decisions.off(onDecision);
       stopPending();
       stopHandled();

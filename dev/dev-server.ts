@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname } from "node:path";
 import type { PageEvent, PageMessage, PageSnapshot } from "./dev-feed.ts";
+import { ReachabilityFormError, type ReachabilityForm } from "./reachability-form.ts";
 import { RequestFormError, type RequestFormInput } from "./request-form.ts";
-import { HandsetMessageError } from "./sms-sandbox/sms-sandbox.ts";
+import { HandsetMessageError, type HandsetReachability } from "./sms-sandbox/sms-sandbox.ts";
 
 export interface HandsetForm {
   from?: unknown;
@@ -19,6 +20,8 @@ export interface DevBackend {
   subscribe(listener: (event: PageEvent) => void): () => void;
   submitRequest(form: RequestFormInput): Promise<{ transactionId: string }>;
   sendFromHandset(form: HandsetForm): Promise<PageMessage>;
+  /** Switches what the handset's carrier does with later texts: deliver them, or fail them. */
+  setHandsetReachability(form: ReachabilityForm): { handset: string; reachability: HandsetReachability };
 }
 
 export interface DevServer {
@@ -76,6 +79,10 @@ export async function startDevServer(backend: DevBackend, options: DevServerOpti
     if (req.method === "POST" && path === "/api/handset-messages") {
       const form = (await readJson(req)) as HandsetForm;
       return sendJson(res, 202, await withFormErrors(() => backend.sendFromHandset(form)));
+    }
+    if (req.method === "POST" && path === "/api/handset-reachability") {
+      const form = (await readJson(req)) as ReachabilityForm;
+      return sendJson(res, 200, await withFormErrors(() => Promise.resolve(backend.setHandsetReachability(form))));
     }
     if (req.method === "GET" || req.method === "HEAD") {
       const name = path === "/" ? "index.html" : path.slice(1);
@@ -138,7 +145,9 @@ async function withFormErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof RequestFormError || error instanceof HandsetMessageError) throw new HttpError(400, error.message);
+    if (error instanceof RequestFormError || error instanceof HandsetMessageError || error instanceof ReachabilityFormError) {
+      throw new HttpError(400, error.message);
+    }
     throw error;
   }
 }

@@ -119,6 +119,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           inboundQueue: localNames.inboundQueue,
           decisionsTopic: localNames.decisionsTopic,
           decisionsQueue: localNames.decisionsQueue,
+          smsEventsTopic: localNames.smsEventsTopic,
+          smsEventsQueue: localNames.smsEventsQueue,
         },
       },
       sqs: clients.sqs,

@@ -79,3 +79,17 @@ export async function waitForDecision(page: Page, transactionId: string, decisio
 export function pendingItem(page: Page, transactionId: string): Locator {
   return page.locator(`#pending li[data-transaction-id="${transactionId}"]`);
 }
+
+/** Switches the handset's carrier on its card ("reachable", "unreachable" or "blocked") and waits for the page to confirm it. */
+export async function switchCarrier(page: Page, phoneNumber: string, reachability: string): Promise<void> {
+  const card = handset(page, phoneNumber);
+  await card.locator('select[name="reachability"]').selectOption(reachability);
+  await page.locator(`article.handset[data-handset="${phoneNumber}"][data-reachability="${reachability}"]`).waitFor({ timeout: WAIT_MS });
+}
+
+/** Waits until the text with this MessageId shows the delivery state ("sent", "pending", "delivered", "failed"). */
+export async function waitForDelivery(page: Page, messageId: string, state: string): Promise<Locator> {
+  const badge = page.locator(`.delivery[data-message-id="${messageId}"][data-delivery="${state}"]`);
+  await badge.waitFor({ timeout: WAIT_MS });
+  return badge;
+}

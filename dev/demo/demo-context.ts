@@ -3,7 +3,7 @@ import type { Decision } from "../../src/domain/verification.ts";
 import type { ReceivedDecision } from "../decision-feed.ts";
 import type { LocalSystem } from "../local-system.ts";
 import { newTransactionId } from "../request-form.ts";
-import type { HandsetMessage, ReceivedSms, SentSms } from "../sms-sandbox/sms-sandbox.ts";
+import type { DeliveryEvent, HandsetMessage, HandsetReachability, ReceivedSms, SentSms } from "../sms-sandbox/sms-sandbox.ts";
 
 const SMS_WAIT_MS = 15_000;
 /** Long enough for a 30 s reply window, plus the contract's 5 s to publish EXPIRED, plus slack. */
@@ -14,6 +14,10 @@ export interface DemoOutcome {
   label: string;
   expected: Decision;
   expectedCorrelation?: "previousPublishedMessageId" | "referenceCode" | "phoneNumber";
+  /** The undeliverableReason the decision must carry. */
+  expectedReason?: string;
+  /** The decision must be recorded within `ms` of `since` (epoch ms), e.g. the contract's 5 s after a failure event. */
+  decidedWithin?: { since: number; ms: number; after: string };
   /** What the handset did, for the printed line. */
   story: string;
   received: ReceivedDecision;
@@ -70,6 +74,32 @@ export class DemoContext {
     const verification = await this.#system.service.context.store.get(transactionId);
     if (!verification?.referenceCode) throw new Error(`${transactionId} has no reference code`);
     return verification.referenceCode;
+  }
+
+  /** What the handset's carrier does with the next texts (the sandbox then reports their failure). */
+  setCarrier(phoneNumber: string, reachability: HandsetReachability): void {
+    this.#system.sandbox.setHandsetReachability(phoneNumber, reachability);
+  }
+
+  /** The text's final delivery event (delivered or failed), already reported or the next one. */
+  finalDelivery(messageId: string): Promise<DeliveryEvent> {
+    const { sandbox } = this.#system;
+    const isFinal = (event: DeliveryEvent) => event.messageId === messageId && event.isFinal;
+    const reported = sandbox.deliveryEvents.find(isFinal);
+    if (reported) return Promise.resolve(reported);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sandbox.off("delivery", listener);
+        reject(new Error(`no final delivery event for ${messageId} within ${SMS_WAIT_MS} ms`));
+      }, SMS_WAIT_MS);
+      const listener = (event: DeliveryEvent) => {
+        if (!isFinal(event)) return;
+        clearTimeout(timer);
+        sandbox.off("delivery", listener);
+        resolve(event);
+      };
+      sandbox.on("delivery", listener);
+    });
   }
 
   isOptedOut(phoneNumber: string): boolean {

@@ -34,12 +34,25 @@ export async function runDemo(system: LocalSystem, print: (line: string) => void
 function isAsExpected(outcome: DemoOutcome): boolean {
   const { event } = outcome.received;
   if (event.decision !== outcome.expected) return false;
+  if (outcome.expectedReason !== undefined && event.undeliverableReason !== outcome.expectedReason) return false;
+  const { decidedWithin } = outcome;
+  if (decidedWithin && !(Date.parse(event.decidedAt) - decidedWithin.since <= decidedWithin.ms)) return false;
   return outcome.expectedCorrelation === undefined || event.reply?.correlatedBy === outcome.expectedCorrelation;
+}
+
+function expectation(outcome: DemoOutcome): string {
+  const { expectedCorrelation, expectedReason, decidedWithin } = outcome;
+  return [
+    outcome.expected,
+    expectedCorrelation ? ` by ${expectedCorrelation}` : "",
+    expectedReason ? ` (${expectedReason})` : "",
+    decidedWithin ? ` within ${decidedWithin.ms / 1000} s of ${decidedWithin.after}` : "",
+  ].join("");
 }
 
 function describe(outcome: DemoOutcome, ok: boolean, elapsed: string): string {
   const { event } = outcome.received;
   const correlation = event.reply ? `, correlated by ${event.reply.correlatedBy}` : "";
-  const verdict = ok ? "" : `   (expected ${outcome.expected}${outcome.expectedCorrelation ? ` by ${outcome.expectedCorrelation}` : ""})`;
-  return `  ${ok ? "✔" : "✘"} ${outcome.label.padEnd(20)} ${event.decision.padEnd(10)} ${event.transactionId.padEnd(22)} ${outcome.story}${correlation}  [${elapsed} s]${verdict}`;
+  const verdict = ok ? "" : `   (expected ${expectation(outcome)})`;
+  return `  ${ok ? "✔" : "✘"} ${outcome.label.padEnd(20)} ${event.decision.padEnd(13)} ${event.transactionId.padEnd(25)} ${outcome.story}${correlation}  [${elapsed} s]${verdict}`;
 }

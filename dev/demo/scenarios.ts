@@ -14,7 +14,13 @@ const HANDSETS = {
   expire: "+12065550103",
   stop: "+12065550104",
   twoPending: "+12065550105",
+  unreachable: "+12065550106",
 } as const;
+
+/** The contract: a failure event decides UNDELIVERABLE within 5 s. */
+const UNDELIVERABLE_WITHIN_MS = 5_000;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -81,6 +87,29 @@ export const SCENARIOS: readonly Scenario[] = [
       const received = await demo.decision(request.transactionId);
       if (!demo.isOptedOut(HANDSETS.stop)) throw new Error("STOP did not put the handset on the sandbox's opt-out list");
       return [{ label: "STOP", expected: "OPTED_OUT", story: 'handset texts "STOP" (now on the opt-out list)', received }];
+    },
+  },
+  {
+    name: "handset unreachable",
+    decisions: 1,
+    async run(demo) {
+      demo.setCarrier(HANDSETS.unreachable, "unreachable");
+      const { request, question } = await demo.request("unreachable", { phoneNumber: HANDSETS.unreachable, merchant: "FUEL STOP 7", expiresInSeconds: 600 });
+      const failure = await demo.finalDelivery(question.messageId);
+      const received = await demo.decision(request.transactionId);
+      const decidedAt = Date.parse(received.event.decidedAt);
+      return [
+        {
+          label: "unreachable",
+          expected: "UNDELIVERABLE",
+          expectedReason: "TEXT_CARRIER_UNREACHABLE",
+          decidedWithin: { since: failure.eventTimestamp, ms: UNDELIVERABLE_WITHIN_MS, after: `the carrier's ${failure.eventType}` },
+          story:
+            `the carrier reports ${failure.eventType}; decided ${seconds(decidedAt - Date.parse(received.event.requestedAt))} after the request ` +
+            `(${decidedAt - failure.eventTimestamp} ms after the event), not after its ${request.expiresInSeconds} s window`,
+          received,
+        },
+      ];
     },
   },
   {

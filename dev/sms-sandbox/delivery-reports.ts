@@ -78,6 +78,11 @@ export class DeliveryReports {
     return this.#reachability.get(phoneNumber) ?? "reachable";
   }
 
+  /** The handsets switched to unreachable or blocked. */
+  notReachable(): ReadonlyMap<string, HandsetReachability> {
+    return new Map(this.#reachability);
+  }
+
   /** Schedules the events of a text just accepted (the handset's reachability is read when it is sent). */
   textSent(sms: SentSms): void {
     const final = finalEvents[this.reachabilityOf(sms.destinationPhoneNumber)];

@@ -95,6 +95,8 @@ export interface SmsSandbox {
   /** Texts to the handset are then queued and delivered (reachable) or fail at the carrier a moment later. */
   setHandsetReachability(phoneNumber: string, reachability: HandsetReachability): void;
   handsetReachability(phoneNumber: string): HandsetReachability;
+  /** The handsets switched to unreachable or blocked (every other one is reachable). */
+  handsetsNotReachable(): ReadonlyMap<string, HandsetReachability>;
   /** SendTextMessage calls answered ThrottlingException for going over maxPartsPerSecond. */
   readonly throttled: number;
   callCount(operation: string): number;
@@ -212,6 +214,10 @@ class SmsSandboxServer implements SmsSandbox {
 
   handsetReachability(phoneNumber: string): HandsetReachability {
     return this.#deliveryReports.reachabilityOf(phoneNumber);
+  }
+
+  handsetsNotReachable(): ReadonlyMap<string, HandsetReachability> {
+    return this.#deliveryReports.notReachable();
   }
 
   get throttled(): number {

@@ -6,10 +6,18 @@ import { createPending } from "./pending.js";
 import { wireRequestForm } from "./request-form.js";
 import { renderQueues } from "./status.js";
 
-const handsets = createHandsets(byId("handsets"), byId("handsets-empty"), async (from, body, newThread) => {
-  const result = await postJson("api/handset-messages", { from, body, newThread });
-  return result.ok ? null : result.error;
-});
+const handsets = createHandsets(
+  byId("handsets"),
+  byId("handsets-empty"),
+  async (from, body, newThread) => {
+    const result = await postJson("api/handset-messages", { from, body, newThread });
+    return result.ok ? null : result.error;
+  },
+  async (handset, reachability) => {
+    const result = await postJson("api/handset-reachability", { handset, reachability });
+    return result.ok ? null : result.error;
+  },
+);
 const decisions = createDecisions(byId("decisions"), byId("decision-count"), byId("decisions-empty"));
 const pending = createPending(byId("pending"), byId("pending-count"), byId("pending-empty"));
 wireRequestForm(byId("request-form"), byId("form-status"), byId("new-handset"));
@@ -17,6 +25,7 @@ wireRequestForm(byId("request-form"), byId("form-status"), byId("new-handset"));
 function showStatus(status) {
   renderQueues(byId("queues"), status.queues);
   handsets.setOptedOut(status.optedOut);
+  handsets.setReachability(status.notReachable);
 }
 
 function addMessage(message) {
@@ -32,6 +41,7 @@ function showInfo(info) {
   byId("ops-metrics").href = `${info.opsUrl}/metrics`;
   byId("requests-queue").textContent = info.topology.requestsQueue;
   byId("inbound-topic").textContent = `${info.topology.inboundTopic} → ${info.topology.inboundQueue}`;
+  byId("sms-events-topic").textContent = `${info.topology.smsEventsTopic} → ${info.topology.smsEventsQueue}`;
   byId("decisions-topic").textContent = info.topology.decisionsTopic;
   byId("decisions-queue").textContent = info.topology.decisionsQueue;
 }
@@ -49,6 +59,7 @@ const later = (apply) => (data) => (ready ? apply(data) : early.push(() => apply
 subscribe(
   {
     message: later(addMessage),
+    delivery: later((d) => handsets.setDelivery(d)),
     decision: later((d) => decisions.add(d)),
     pending: later((p) => pending.set(p)),
     status: later(showStatus),

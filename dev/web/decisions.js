@@ -10,12 +10,14 @@ export function createDecisions(list, counter, emptyNote) {
     seen.add(received.snsMessageId);
     const { event } = received;
     const reply = event.reply ? `answer ${event.reply.answer} · correlated by ${event.reply.correlatedBy}` : "no reply";
+    const reason = event.undeliverableReason ? ` · ${event.undeliverableReason}` : "";
+    const delivery = event.delivery ? ` · question ${event.delivery.status.toLowerCase()}` : "";
     list.prepend(
       el(
         "li",
         { class: "decision", dataset: { decision: event.decision, transactionId: event.transactionId } },
         el("div", { class: "decision-head" }, el("span", { class: "pill" }, event.decision), el("code", {}, event.transactionId), el("time", { datetime: event.decidedAt }, time(event.decidedAt))),
-        el("div", { class: "decision-sub" }, `${event.phoneNumberMasked} · ${reply}`),
+        el("div", { class: "decision-sub" }, `${event.phoneNumberMasked} · ${reply}${reason}${delivery}`),
         el(
           "details",
           {},

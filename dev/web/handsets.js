@@ -2,14 +2,21 @@ import { el } from "./dom.js";
 import { json, time } from "./format.js";
 
 const QUICK_REPLIES = ["YES", "NO", "HELP", "STOP", "START"];
+const CARRIER_CHOICES = [
+  ["reachable", "delivers"],
+  ["unreachable", "unreachable"],
+  ["blocked", "blocked"],
+];
 
 /**
- * One phone-like card per simulated handset: the conversation with the service's number and a
- * reply box. `send(from, body, newThread)` resolves to an error message or null.
+ * One phone-like card per simulated handset: the conversation with the service's number, each
+ * text's delivery status, a reply box and the carrier switch. `send(from, body, newThread)` and
+ * `switchCarrier(number, reachability)` resolve to an error message or null.
  */
-export function createHandsets(container, emptyNote, send) {
+export function createHandsets(container, emptyNote, send, switchCarrier) {
   const cards = new Map();
   const seen = new Set();
+  const deliveries = createDeliveries();
 
   function card(number) {
     let view = cards.get(number);
@@ -21,6 +28,21 @@ export function createHandsets(container, emptyNote, send) {
     const newThread = el("input", { type: "checkbox", name: "newThread" });
     const button = el("button", { class: "primary", type: "submit" }, "Send");
     const status = el("p", { class: "form-status", role: "status" });
+    const carrier = el(
+      "select",
+      { name: "reachability", "aria-label": `Carrier of ${number}`, title: "What the carrier does with the next texts to this handset" },
+      CARRIER_CHOICES.map(([value, label]) => el("option", { value }, label)),
+    );
+    carrier.addEventListener("change", async () => {
+      const chosen = carrier.value;
+      carrier.disabled = true;
+      const error = await switchCarrier(number, chosen);
+      carrier.disabled = false;
+      status.textContent = error ?? "";
+      status.dataset.kind = error ? "error" : "";
+      if (error) carrier.value = article.dataset.reachability;
+      else article.dataset.reachability = chosen;
+    });
     const submit = async (body) => {
       if (!body.trim()) return;
       button.disabled = true;
@@ -39,8 +61,8 @@ export function createHandsets(container, emptyNote, send) {
     );
     const article = el(
       "article",
-      { class: "handset", dataset: { handset: number } },
-      el("header", {}, el("span", { class: "number" }, number), badge, peer),
+      { class: "handset", dataset: { handset: number, reachability: "reachable" } },
+      el("header", {}, el("span", { class: "number" }, number), badge, peer, el("label", { class: "carrier" }, "carrier", carrier)),
       chat,
       form,
       quick,
@@ -48,7 +70,7 @@ export function createHandsets(container, emptyNote, send) {
     );
     container.append(article);
     emptyNote.hidden = true;
-    view = { chat, badge, peer };
+    view = { chat, badge, peer, carrier, article };
     cards.set(number, view);
     return view;
   }
@@ -62,7 +84,14 @@ export function createHandsets(container, emptyNote, send) {
       view.peer.textContent = `from ${message.from}`;
       view.chat.append(
         el("div", { class: "bubble out", dataset: { messageId: message.id } }, message.body),
-        el("div", { class: "meta" }, `${time(message.at)} · MessageId ${message.id.slice(0, 8)}…`, message.transactionId ? ` · ${message.transactionId}` : ""),
+        el(
+          "div",
+          { class: "meta" },
+          `${time(message.at)} · MessageId ${message.id.slice(0, 8)}…`,
+          message.transactionId ? ` · ${message.transactionId}` : "",
+          " · ",
+          deliveries.badge(message.id, message.delivery),
+        ),
       );
     } else {
       const flags = [message.payload.messageKeyword, message.optOut === "added" ? "added to opt-out list" : null, message.optOut === "removed" ? "removed from opt-out list" : null];
@@ -84,5 +113,53 @@ export function createHandsets(container, emptyNote, send) {
     for (const [number, view] of cards) view.badge.hidden = !optedOut.has(number);
   }
 
-  return { add, setOptedOut, numbers: () => [...cards.keys()] };
+  /** `notReachable`: handset → "unreachable" | "blocked"; every other handset is reachable. */
+  function setReachability(notReachable) {
+    for (const number of Object.keys(notReachable)) card(number);
+    for (const [number, view] of cards) {
+      const reachability = notReachable[number] ?? "reachable";
+      view.article.dataset.reachability = reachability;
+      if (!view.carrier.disabled) view.carrier.value = reachability;
+    }
+  }
+
+  return { add, setOptedOut, setReachability, setDelivery: deliveries.set, numbers: () => [...cards.keys()] };
+}
+
+/**
+ * Each text's delivery status as the carrier reports it (sent → queued → delivered or failed). A
+ * final status is never replaced by a late non-final one, whichever of the snapshot and the live
+ * feed brings it first.
+ */
+function createDeliveries() {
+  const latest = new Map();
+  const badges = new Map();
+
+  function render(node, delivery) {
+    const state = delivery ? (delivery.status ?? "other").toLowerCase() : "sent";
+    node.dataset.delivery = state;
+    node.title = delivery ? `${delivery.eventType} at ${time(delivery.at)}` : "accepted by SendTextMessage, no delivery event yet";
+    if (!delivery) node.textContent = "sent";
+    else if (delivery.status === "FAILED") node.textContent = `failed: ${delivery.eventType}`;
+    else node.textContent = delivery.eventType.replace(/^TEXT_/, "").toLowerCase();
+  }
+
+  function set(delivery) {
+    if (!delivery) return;
+    const known = latest.get(delivery.messageId);
+    if (known?.isFinal && !delivery.isFinal) return;
+    latest.set(delivery.messageId, delivery);
+    const node = badges.get(delivery.messageId);
+    if (node) render(node, delivery);
+  }
+
+  function badge(messageId, delivery) {
+    set(delivery);
+    const node = el("span", { class: "delivery", dataset: { messageId } });
+    badges.set(messageId, node);
+    render(node, latest.get(messageId));
+    return node;
+  }
+
+  return { set, badge };
 }

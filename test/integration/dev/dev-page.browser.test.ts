@@ -9,7 +9,9 @@ import {
   pendingItem,
   replyFrom,
   submitRequest,
+  switchCarrier,
   waitForDecision,
+  waitForDelivery,
   waitForTexts,
 } from "../../../dev/browser/dev-page.ts";
 import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
@@ -37,13 +39,16 @@ afterAll(async () => {
   await system?.stop();
 });
 
+function skipWithoutChromium(skip: (note: string) => never): void {
+  if (missing === undefined) return;
+  if (mustRun) throw new Error(`CI=true requires the browser test: ${missing}`);
+  console.warn(`dev page browser test skipped: ${missing}`);
+  skip(`${missing} (CI=true runs it and fails without it)`);
+}
+
 describe("the dev page in headless Chromium", () => {
   it("submits a request, replies YES from the handset and shows the APPROVED decision, with no console errors", { timeout: 60_000 }, async ({ skip }) => {
-    if (missing !== undefined) {
-      if (mustRun) throw new Error(`CI=true requires the browser test: ${missing}`);
-      console.warn(`dev page browser test skipped: ${missing}`);
-      skip(`${missing} (CI=true runs it and fails without it)`);
-    }
+    skipWithoutChromium(skip);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = collectPageErrors(page);
     await openDevPage(page, system.url);
@@ -67,6 +72,44 @@ describe("the dev page in headless Chromium", () => {
 
     mkdirSync("test-output", { recursive: true });
     await page.screenshot({ path: SCREENSHOT, animations: "disabled" });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+  it("switches a handset's carrier to unreachable: its next text shows failed and the verification UNDELIVERABLE", { timeout: 60_000 }, async ({ skip }) => {
+    skipWithoutChromium(skip);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = collectPageErrors(page);
+    await openDevPage(page, system.url);
+    const phone = "+14255550187";
+
+    const delivered = await submitRequest(page, { phoneNumber: phone, merchant: "BOOK NOOK" });
+    const first = await system.sandbox.waitForSms((sms) => sms.context?.["transactionId"] === delivered);
+    await waitForDelivery(page, first.messageId, "delivered");
+
+    await switchCarrier(page, phone, "unreachable");
+    expect(system.sandbox.handsetReachability(phone)).toBe("unreachable");
+    const failed = await submitRequest(page, { phoneNumber: phone, merchant: "NIGHT OWL ELECTRONICS" });
+    const second = await system.sandbox.waitForSms((sms) => sms.context?.["transactionId"] === failed);
+    const badge = await waitForDelivery(page, second.messageId, "failed");
+    expect(await badge.textContent()).toBe("failed: TEXT_CARRIER_UNREACHABLE");
+
+    const decision = await waitForDecision(page, failed, "UNDELIVERABLE");
+    const failure = system.sandbox.deliveryEvents.find((event) => event.messageId === second.messageId && event.isFinal);
+    const published = system.decisions.decisions.find((d) => d.event.transactionId === failed);
+    expect(Date.parse(published?.event.decidedAt ?? "") - (failure?.eventTimestamp ?? Number.NaN)).toBeLessThan(5_000);
+    expect(await decision.locator(".decision-sub").textContent()).toContain("no reply · TEXT_CARRIER_UNREACHABLE · question failed");
+    // The question that did arrive is still waiting for its answer, and still shows delivered.
+    await pendingItem(page, failed).waitFor({ state: "detached" });
+    await pendingItem(page, delivered).waitFor();
+    await waitForDelivery(page, first.messageId, "delivered");
+
+    // A reload rebuilds the same view from the snapshot.
+    await openDevPage(page, system.url);
+    expect(await handset(page, phone).locator('select[name="reachability"]').inputValue()).toBe("unreachable");
+    await waitForDelivery(page, second.messageId, "failed");
+
+    await switchCarrier(page, phone, "reachable");
+    expect(system.sandbox.handsetReachability(phone)).toBe("reachable");
     expect(errors).toEqual([]);
     await page.close();
   });

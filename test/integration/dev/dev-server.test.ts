@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PageSnapshot } from "../../../dev/dev-feed.ts";
+import type { PageDelivery, PageSnapshot } from "../../../dev/dev-feed.ts";
 import { startLocalSystem, type LocalSystem } from "../../../dev/local-system.ts";
 import { publishedDecisionEvent } from "../../support/decision-event-contract.ts";
 
@@ -70,6 +70,55 @@ describe("the dev page's API", () => {
     expect(snapshot.messages.filter((m) => m.handset === phone).map((m) => m.direction)).toEqual(["out", "in", "out"]);
     expect(snapshot.pending.map((p) => p.transactionId)).not.toContain(transactionId);
     expect(snapshot.queues.map((q) => q.name)).toContain("verification-decisions-consumer-dlq");
+  });
+
+  it("switches a handset's carrier to blocked: the stream carries its text's delivery events and the UNDELIVERABLE decision", async () => {
+    let transactionId = "";
+    const phone = "+14255550163";
+    const stream = await readEvents(
+      (text) => transactionId !== "" && new RegExp(`event: decision\\ndata: [^\\n]*"transactionId":"${transactionId}"`).test(text),
+      async () => {
+        const switched = await post("api/handset-reachability", { handset: "+1 (425) 555-0163", reachability: "blocked" });
+        expect(switched.status).toBe(200);
+        expect(await switched.json()).toEqual({ handset: phone, reachability: "blocked" });
+        const accepted = await post("api/verifications", { ...validRequest, phoneNumber: phone });
+        ({ transactionId } = (await accepted.json()) as { transactionId: string });
+      },
+    );
+
+    const question = system.sandbox.sent.find((sms) => sms.context?.["transactionId"] === transactionId);
+    expect(question).toBeDefined();
+    expect(stream).toMatch(new RegExp(`event: status\\ndata: [^\\n]*"notReachable":\\{"\\${phone}":"blocked"\\}`));
+    const deliveries = [...stream.matchAll(/event: delivery\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1] ?? "") as PageDelivery);
+    expect(deliveries.filter((d) => d.messageId === question?.messageId)).toEqual([
+      expect.objectContaining({ handset: phone, eventType: "TEXT_QUEUED", status: "PENDING", isFinal: false }),
+      expect.objectContaining({ handset: phone, eventType: "TEXT_BLOCKED", status: "FAILED", isFinal: true }),
+    ]);
+
+    const snapshot = (await (await fetch(new URL("api/snapshot", system.url))).json()) as PageSnapshot;
+    expect(snapshot.notReachable).toEqual({ [phone]: "blocked" });
+    expect(snapshot.messages.find((m) => m.id === question?.messageId)).toMatchObject({ direction: "out", delivery: { eventType: "TEXT_BLOCKED", status: "FAILED" } });
+    expect(snapshot.decisions.find((d) => d.event.transactionId === transactionId)?.event).toMatchObject({
+      decision: "UNDELIVERABLE",
+      undeliverableReason: "TEXT_BLOCKED",
+      delivery: { status: "FAILED" },
+    });
+
+    const back = await post("api/handset-reachability", { handset: phone, reachability: "reachable" });
+    expect(back.status).toBe(200);
+    expect(system.sandbox.handsetReachability(phone)).toBe("reachable");
+    const after = (await (await fetch(new URL("api/snapshot", system.url))).json()) as PageSnapshot;
+    expect(after.notReachable).toEqual({});
+  });
+
+  it("refuses a carrier switch for a number that is not E.164 or to a state the sandbox does not have", async () => {
+    const badNumber = await post("api/handset-reachability", { handset: "12345", reachability: "blocked" });
+    expect(badNumber.status).toBe(400);
+    expect(await badNumber.json()).toEqual({ error: "handset must be an E.164 phone number" });
+    const badState = await post("api/handset-reachability", { handset: "+14255550164", reachability: "offline" });
+    expect(badState.status).toBe(400);
+    expect(await badState.json()).toEqual({ error: "reachability must be one of reachable, unreachable, blocked" });
+    expect(system.sandbox.handsetsNotReachable().has("+14255550164")).toBe(false);
   });
 
   it("refuses a request the service would dead-letter, naming the field", async () => {
