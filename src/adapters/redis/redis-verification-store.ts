@@ -21,7 +21,7 @@ import type {
 } from "../../ports.ts";
 import { deadlineMember, parseDeadlineMember, RedisKeys } from "./redis-keys.ts";
 import { registerScripts, type RedisClient, type Scripts } from "./scripts.ts";
-import { parseVerification } from "./verification-record.ts";
+import { FIELD, parseVerification } from "./verification-record.ts";
 
 const DAY_SECONDS = 86_400;
 /** A message index outlives the longest reply window (a day) by a day, for late replies. */
@@ -118,7 +118,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async releaseSend(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["sl", "0"]);
+    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], [FIELD.sendLeaseUntil, "0"]);
   }
 
   async recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null> {
@@ -245,7 +245,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async releasePublishLease(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], ["plr", "1"]);
+    await this.#scripts.setField([this.#keys.verification(phoneNumber, transactionId)], [FIELD.publishLeaseReleased, "1"]);
   }
 
   async claimDue(now: number, limitPerBucket: number, leaseMs: number): Promise<DueClaim> {
@@ -314,7 +314,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async releaseFeedback(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#client.hdel(this.#keys.verification(phoneNumber, transactionId), "fb");
+    await this.#client.hdel(this.#keys.verification(phoneNumber, transactionId), FIELD.feedbackClaimed);
   }
 
   /** Random distinct 3-digit codes; the script keeps the first one no open verification of the phone uses. */
