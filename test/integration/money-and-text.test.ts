@@ -46,4 +46,14 @@ describe("money and text in the question SMS", () => {
     expect(text).not.toMatch(INVISIBLE_CONTROLS);
     expect(text).toBe("Acme Bank: Did you attempt $1.00 at ACME STORE #42 with card ending 4242? Reply YES or NO");
   });
+
+  it("takes a merchant and metadata with a lone surrogate (the request's JSON may escape one) as the replacement character", async () => {
+    // Sent escaped, as a card system's JSON encoder may: "\ud800" alone is valid JSON but not valid UTF-16.
+    const request = verificationRequest({ merchant: "ACME\ud800 STORE", currency: "USD", amountMinor: 100, metadata: { note: "x\udc00" } });
+    await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    const sms = await h.sandbox.waitForSms((m) => m.destinationPhoneNumber === request.phoneNumber);
+    expect(sms.messageBody).toContain("ACME\uFFFD STORE");
+    const stored = await h.service.context.store.get(String(request.transactionId));
+    expect(stored?.metadata).toEqual({ note: "x\udc00" });
+  });
 });

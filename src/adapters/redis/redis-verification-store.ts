@@ -21,6 +21,7 @@ import type {
 } from "../../ports.ts";
 import { deadlineMember, parseDeadlineMember, RedisKeys } from "./redis-keys.ts";
 import { registerScripts, type RedisClient, type Scripts } from "./scripts.ts";
+import { namedArguments } from "./named-arguments.ts";
 import { FIELD, parseVerification } from "./verification-record.ts";
 
 const DAY_SECONDS = 86_400;
@@ -85,22 +86,24 @@ export class RedisVerificationStore implements VerificationStore {
         this.#keys.due(phone),
       ],
       [
-        input.transactionId,
-        phone,
-        input.amountMinor,
-        input.currency,
-        input.merchant,
-        input.cardLast4,
-        input.locale ?? "",
-        input.metadata ? JSON.stringify(input.metadata) : "",
-        input.requestedAt,
-        input.deadline,
-        input.cancelledEarlier ? "1" : "0",
-        input.eventId,
-        this.#retentionMs,
-        this.#codeCandidates().join(","),
-        SEND_LEASE_MS,
-        PUBLISH_LEASE_MS,
+        namedArguments({
+          transactionId: input.transactionId,
+          phone,
+          amountMinor: String(input.amountMinor),
+          currency: input.currency,
+          merchant: input.merchant,
+          cardLast4: input.cardLast4,
+          locale: input.locale ?? "",
+          metadata: input.metadata ? JSON.stringify(input.metadata) : "",
+          now: input.requestedAt,
+          deadline: input.deadline,
+          cancelledEarlier: input.cancelledEarlier,
+          eventId: input.eventId,
+          retention: this.#retentionMs,
+          codes: this.#codeCandidates().join(","),
+          sendLease: SEND_LEASE_MS,
+          publishLease: PUBLISH_LEASE_MS,
+        }),
       ],
     )) as [string, unknown, number];
     const verification = required(parseVerification(reply[1], phone, input.transactionId));

@@ -5,24 +5,24 @@
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId> (left by a cancellation that found no verification)
   KEYS[5] the bucket's due set <ns>:{bucket}:due  (member '<phone>|<transactionId>', score: when a worker is next needed)
-  ARGV[1] transactionId    ARGV[2] phone        ARGV[3] amountMinor   ARGV[4] currency
-  ARGV[5] merchant         ARGV[6] cardLast4    ARGV[7] locale        ARGV[8] metadata (JSON)
-  ARGV[9] now (ms)         ARGV[10] deadline (ms)
-  ARGV[11] '1' when a cancellation arrived before the request
-  ARGV[12] eventId for a decision taken at once
-  ARGV[13] retention of a decided verification (ms): it lives until max(deadline, decision) + retention,
-           exactly as long as its idempotency record (claim-transaction-1.lua)
-  ARGV[14] comma-separated candidate reference codes
-  ARGV[15] send lease (ms): how long the creator owns the question's send
-  ARGV[16] publish lease (ms): when the sweep publishes a decision taken at once if its taker died
+  ARGV[1] JSON, named: transactionId, phone, amountMinor (string), currency, merchant, cardLast4,
+          locale, metadata (JSON string; '' for none), now (ms), deadline (ms),
+          cancelledEarlier (true when a cancellation arrived before the request),
+          eventId (for a decision taken at once),
+          retention (ms, of a decided verification: it lives until max(deadline, decision) + retention,
+          exactly as long as its idempotency record, claim-transaction-1.lua),
+          codes (comma-separated candidate reference codes),
+          sendLease (ms: how long the creator owns the question's send),
+          publishLease (ms: when the sweep publishes a decision taken at once if its taker died)
   Returns {status, fields, othersOpen} where status is
     'exists'  (fields of the recorded verification),
     'decided' (decided at once: OPTED_OUT or CANCELLED, no SMS to send),
     'created' (state SENDING; othersOpen = number of other open verifications of the phone).
 ]]
 local vkey, openKey, optoutKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[5]
-local now, deadline, retention = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[13])
-local member = ARGV[2] .. '|' .. ARGV[1]
+local a = cjson.decode(ARGV[1])
+local now, deadline, retention = a.now, a.deadline, a.retention
+local member = a.phone .. '|' .. a.transactionId
 
 if redis.call('EXISTS', vkey) == 1 then
   if redis.call('HGET', vkey, 'st') ~= 'DECIDED' then
@@ -33,19 +33,21 @@ end
 
 -- The key names the phone and the transaction; fields left at their default (rp 0, out '') are not stored.
 redis.call('HSET', vkey,
-  'amt', ARGV[3], 'cur', ARGV[4], 'mer', ARGV[5],
-  'l4', ARGV[6], 'loc', ARGV[7], 'meta', ARGV[8], 'reqAt', ARGV[9], 'dl', ARGV[10])
+  'amt', a.amountMinor, 'cur', a.currency, 'mer', a.merchant,
+  'l4', a.cardLast4, 'reqAt', now, 'dl', deadline)
+if a.locale ~= '' then redis.call('HSET', vkey, 'loc', a.locale) end
+if a.metadata ~= '' then redis.call('HSET', vkey, 'meta', a.metadata) end
 redis.call('PEXPIRE', vkey, math.max(deadline, now) + retention - now)
 
 local decision = false
 if redis.call('EXISTS', optoutKey) == 1 then
   decision = 'OPTED_OUT'
-elseif ARGV[11] == '1' or redis.call('EXISTS', KEYS[4]) == 1 then
+elseif a.cancelledEarlier or redis.call('EXISTS', KEYS[4]) == 1 then
   decision = 'CANCELLED'
 end
 if decision then
-  redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', ARGV[9], 'eid', ARGV[12], 'pub', '0', 'code', '')
-  redis.call('ZADD', dueKey, now + tonumber(ARGV[16]), member)
+  redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', now, 'eid', a.eventId, 'pub', '0')
+  redis.call('ZADD', dueKey, now + a.publishLease, member)
   return {'decided', redis.call('HGETALL', vkey), 0}
 end
 
@@ -53,9 +55,9 @@ end
 -- (never swept within its retention) is dropped on the way.
 local used, othersOpen = {}, 0
 local open = redis.call('HGETALL', openKey)
-local prefix = string.sub(vkey, 1, #vkey - #ARGV[1])
+local prefix = string.sub(vkey, 1, #vkey - #a.transactionId)
 for i = 1, #open, 2 do
-  if open[i] == ARGV[1] then
+  if open[i] == a.transactionId then
     -- A stale entry of this very transactionId (an earlier verification of it, expired): replaced below.
   elseif redis.call('EXISTS', prefix .. open[i]) == 1 then
     used[open[i + 1]] = true
@@ -65,12 +67,13 @@ for i = 1, #open, 2 do
   end
 end
 local code = ''
-for candidate in string.gmatch(ARGV[14], '[^,]+') do
+for candidate in string.gmatch(a.codes, '[^,]+') do
   if not used[candidate] then code = candidate; break end
 end
 
-redis.call('HSET', vkey, 'st', 'SENDING', 'code', code, 'sl', now + tonumber(ARGV[15]))
-redis.call('HSET', openKey, ARGV[1], code)
+redis.call('HSET', vkey, 'st', 'SENDING', 'sl', now + a.sendLease)
+if code ~= '' then redis.call('HSET', vkey, 'code', code) end
+redis.call('HSET', openKey, a.transactionId, code)
 if redis.call('PTTL', openKey) < deadline + retention - now then
   redis.call('PEXPIRE', openKey, deadline + retention - now)
 end
