@@ -14,12 +14,12 @@
   KEYS[4] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[5] recent decisions    <ns>:{bucket}:<phone>:recent   (zset transactionId -> decidedAt)
   KEYS[6] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
-  ARGV[1] verification key prefix <ns>:{bucket}:<phone>:v:
-  ARGV[2] intent: APPROVE | DENY | STOP | HELP | START | UNKNOWN
-  ARGV[3] canonical answer (YES | NO | STOP | '')   ARGV[4] reference code or ''
-  ARGV[5] inboundMessageId   ARGV[6] now (ms)   ARGV[7] receivedAt (ms)   ARGV[8] seed of the decision's eventId
-  ARGV[9] TTL of the handled-id record, seconds   ARGV[10] '1' when previousPublishedMessageId was given
-  ARGV[11] retention of a decided verification (ms)   ARGV[12] publish lease (ms)   ARGV[13] phone number
+  ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
+          intent (APPROVE | DENY | STOP | HELP | START | UNKNOWN), answer (YES | NO | STOP | ''),
+          code (reference code or ''), inboundId, now (ms), receivedAt (ms), eventIdSeed (seed of the
+          decision's eventId), handledTtl (of the handled-id record, seconds), hasPrevious (true when
+          previousPublishedMessageId was given), retention (of a decided verification, ms),
+          publishLease (ms), phone
   Returns {outcome, owedText, fields...}: one HGETALL array per verification concerned, and the
   text the reply is owed ('' for none; the caller clears it once sent, see clear-owed-text-1.lua).
     duplicate        the inbound id was handled before: fields of what it concerned, so the caller
@@ -33,9 +33,10 @@
     ignored | ignored_late | ignored_unknown | ignored_opted_out | no_verification   nothing to do
 ]]
 local openKey, handledKey, messageKey, optoutKey, recentKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local prefix, intent, answer, code = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local inboundId, now, receivedAt, eventId = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
-local retention, publishLease, phone = tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13]
+local a = cjson.decode(ARGV[1])
+local prefix, intent, answer, code = a.prefix, a.intent, a.answer, a.code
+local inboundId, now, receivedAt, eventId = a.inboundId, a.now, a.receivedAt, a.eventIdSeed
+local retention, publishLease, phone = a.retention, a.publishLease, a.phone
 local DAY_MS = 86400000
 
 --- @include "with-transaction-id"
@@ -54,7 +55,7 @@ end
 
 -- What this reply concerned and the text it still owes: a redelivery finishes what a crash left.
 local function remember(txns, owed)
-  redis.call('SET', handledKey, txns .. '|' .. (owed or ''), 'EX', ARGV[9])
+  redis.call('SET', handledKey, txns .. '|' .. (owed or ''), 'EX', a.handledTtl)
 end
 
 local function answered(outcome, owed, txns)
@@ -118,7 +119,7 @@ local function isOpen(txn)
 end
 
 local referencedTxn = false
-if ARGV[10] == '1' then
+if a.hasPrevious then
   referencedTxn = redis.call('GET', messageKey)
   if referencedTxn and redis.call('EXISTS', prefix .. referencedTxn) == 0 then referencedTxn = false end
 end

@@ -6,11 +6,10 @@
   KEYS[1] message index       <ns>:{bucket}:<phone>:m:<messageId>  (-> transactionId)
   KEYS[2] open verifications  <ns>:{bucket}:<phone>:open
   KEYS[3] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
-  ARGV[1] verification key prefix <ns>:{bucket}:<phone>:v:
-  ARGV[2] messageId   ARGV[3] the event's context.transactionId ('' when none)
-  ARGV[4] status: PENDING | DELIVERED | FAILED   ARGV[5] eventType   ARGV[6] eventTimestamp (ms)
-  ARGV[7] now (ms)   ARGV[8] eventId of a decision   ARGV[9] retention (ms)   ARGV[10] publish lease (ms)
-  ARGV[11] phone number
+  ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
+          messageId, contextTransactionId (the event's context.transactionId, '' when none),
+          status (PENDING | DELIVERED | FAILED), eventType, at (the event's timestamp, ms), now (ms),
+          eventId (of a decision), retention (ms), publishLease (ms), phone
   The context is the fallback for an event that arrives before the question's MessageId was
   recorded: a verification still SENDING, with no question known yet, takes the MessageId as its
   question's.
@@ -24,10 +23,10 @@
     unknown          no verification knows this MessageId
 ]]
 local indexKey, openKey, dueKey = KEYS[1], KEYS[2], KEYS[3]
-local prefix, messageId, contextTxn = ARGV[1], ARGV[2], ARGV[3]
-local status, eventType, at = ARGV[4], ARGV[5], ARGV[6]
-local now, eventId, retention, publishLease, phone =
-  tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local a = cjson.decode(ARGV[1])
+local prefix, messageId, contextTxn = a.prefix, a.messageId, a.contextTransactionId
+local status, eventType, at = a.status, a.eventType, a.at
+local now, eventId, retention, publishLease, phone = a.now, a.eventId, a.retention, a.publishLease, a.phone
 local RANK = {PENDING = 1, DELIVERED = 2, FAILED = 2}
 
 local txn = redis.call('GET', indexKey)
