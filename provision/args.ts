@@ -29,8 +29,9 @@ export const USAGE = `usage: npm run provision -- --phone-number <id|arn|E.164> 
   --phone-number <id|arn|E.164>  the dedicated number that receives the replies (SMS enabled)
   --topic-arn <arn>              use this existing standard SNS topic for incoming messages
                                  (default: create <prefix>two-way-sms with the SMS service's permission)
-  --kms-key <id|arn|alias|new>   encrypt the created two-way topic with this symmetric key;
-                                 "new" creates (once) a key aliased alias/<prefix>two-way-sms
+  --kms-key <id|arn|alias|new>   encrypt the created two-way topic and the sms-events topic with this
+                                 symmetric key; "new" creates (once) a key aliased alias/<prefix>two-way-sms
+                                 (with --topic-arn, the sms-events topic takes that topic's key)
   --channel-role <role arn>      TwoWayChannelRole, when the account requires the SMS service to use a role
   --keyword WORD=response        register a keyword and its automatic response (repeatable)
   --prefix <prefix>              prefix of every resource name (default: none)
@@ -76,7 +77,7 @@ export function parseProvisionArgs(argv: string[]): ProvisionOptions | "help" {
   const topicArn = values["topic-arn"];
   if (topicArn !== undefined && !topicArn.startsWith("arn:")) throw new UsageError("--topic-arn must be an SNS topic ARN");
   if (topicArn !== undefined && values["kms-key"] !== undefined) {
-    throw new UsageError("--kms-key encrypts the topic this command creates; an existing topic keeps its own key (checked)");
+    throw new UsageError("--kms-key encrypts the two-way topic this command creates; an existing topic keeps its own key (checked), which the sms-events topic then uses too");
   }
   const keywords = (values.keyword ?? []).map(keywordOf);
   const duplicate = keywords.find((k, i) => keywords.findIndex((o) => o.keyword.toUpperCase() === k.keyword.toUpperCase()) !== i);

@@ -3,7 +3,7 @@ import type { ProvisionOptions } from "./args.ts";
 import { SMS_SERVICE_PRINCIPAL, parseArn } from "./aws-facts.ts";
 import type { CurrentState, KeyState, TopicState } from "./current-state.ts";
 import { isAllowed } from "./policy-evaluator.ts";
-import { arnOf, smsKeyStatement, smsPublishStatement } from "./policies.ts";
+import { arnOf, configurationSetArn, smsKeyStatement, smsPublishStatement } from "./policies.ts";
 import { swallowsAnswer } from "./reply-keywords.ts";
 import { step } from "./steps.ts";
 import type { Step } from "./steps.ts";
@@ -77,13 +77,25 @@ function keyRefusals(key: KeyState | undefined, state: CurrentState): Step[] {
     return refusals;
   }
   if (key.managed || refusals.length > 0) return refusals;
-  const context = { "aws:SourceAccount": state.scope.account, "aws:SourceArn": smsSourceArn(state) };
-  const missing = ["kms:GenerateDataKey", "kms:Decrypt"].filter(
-    (action) =>
-      !isAllowed(key.policy, { principalService: SMS_SERVICE_PRINCIPAL, action, resource: metadata.Arn ?? "*", context }),
-  );
+  // The key encrypts the two-way topic and the events topic: the SMS service publishes to the first
+  // as the number, to the second as the configuration set.
+  const uses = [
+    { what: "two-way messages", sourceArn: smsSourceArn(state) },
+    { what: `the delivery events of configuration set ${state.names.configurationSet}`, sourceArn: configurationSetArn(state.scope, state.names.configurationSet) },
+  ];
+  const allows = (action: string, sourceArn: string) =>
+    isAllowed(key.policy, {
+      principalService: SMS_SERVICE_PRINCIPAL,
+      action,
+      resource: metadata.Arn ?? "*",
+      context: { "aws:SourceAccount": state.scope.account, "aws:SourceArn": sourceArn },
+    });
+  const actions = ["kms:GenerateDataKey", "kms:Decrypt"];
+  const missing = actions.filter((action) => uses.some((use) => !allows(action, use.sourceArn)));
+  const lacking = uses.filter((use) => actions.some((action) => !allows(action, use.sourceArn)));
   if (missing.length > 0) {
-    refusals.push(step(label, "refuse", `its key policy does not let ${SMS_SERVICE_PRINCIPAL} use ${missing.join(" and ")}. Add this statement to the key policy:\n${pretty(smsKeyStatement(state.scope))}`));
+    const purposes = lacking.map((use) => `${use.what} (aws:SourceArn ${use.sourceArn})`).join(" and ");
+    refusals.push(step(label, "refuse", `its key policy does not let ${SMS_SERVICE_PRINCIPAL} use ${missing.join(" and ")} for ${purposes}. Add this statement to the key policy:\n${pretty(smsKeyStatement(state.scope))}`));
   }
   return refusals;
 }

@@ -1,8 +1,13 @@
 // Reads what the account has today. Read-only: every call here is a Describe/Get/List.
 import { DescribeKeyCommand, GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import type { KeyMetadata } from "@aws-sdk/client-kms";
-import { DescribePhoneNumbersCommand, paginateDescribeKeywords, paginateDescribePhoneNumbers } from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import type { KeywordInformation, PhoneNumberInformation } from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import {
+  DescribeConfigurationSetsCommand,
+  DescribePhoneNumbersCommand,
+  paginateDescribeKeywords,
+  paginateDescribePhoneNumbers,
+} from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import type { ConfigurationSetInformation, KeywordInformation, PhoneNumberInformation } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { GetTopicAttributesCommand, paginateListSubscriptionsByTopic } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
@@ -39,7 +44,16 @@ export interface KeyState {
   policy: string | undefined;
 }
 
-export const QUEUE_ROLES = ["requestsDlq", "inboundDlq", "decisionsDlq", "requests", "inbound", "decisions"] as const;
+export const QUEUE_ROLES = [
+  "requestsDlq",
+  "inboundDlq",
+  "decisionsDlq",
+  "smsEventsDlq",
+  "requests",
+  "inbound",
+  "decisions",
+  "smsEvents",
+] as const;
 export type QueueRole = (typeof QUEUE_ROLES)[number];
 
 export interface CurrentState {
@@ -49,9 +63,13 @@ export interface CurrentState {
   keywords: KeywordInformation[];
   inboundTopic: TopicState;
   decisionsTopic: TopicState;
+  /** The topic of the configuration set's event destination (SMS delivery events). */
+  smsEventsTopic: TopicState;
   queues: Record<QueueRole, QueueState>;
-  subscribed: { inbound: boolean; decisions: boolean };
+  subscribed: { inbound: boolean; decisions: boolean; smsEvents: boolean };
   key: KeyState | undefined;
+  /** The configuration set named names.configurationSet, with its event destinations; undefined when absent. */
+  configurationSet: ConfigurationSetInformation | undefined;
 }
 
 const QUEUE_NAME: Record<QueueRole, keyof ResourceNames> = {
@@ -61,6 +79,8 @@ const QUEUE_NAME: Record<QueueRole, keyof ResourceNames> = {
   inboundDlq: "inboundDlq",
   decisions: "decisionsQueue",
   decisionsDlq: "decisionsDlq",
+  smsEvents: "smsEventsQueue",
+  smsEventsDlq: "smsEventsDlq",
 };
 
 function isNamed(error: unknown, ...names: string[]): boolean {
@@ -135,6 +155,14 @@ async function isSubscribed(clients: ProvisionClients, topic: TopicState, queue:
   return false;
 }
 
+async function readConfigurationSet(clients: ProvisionClients, name: string): Promise<ConfigurationSetInformation | undefined> {
+  const found = await orUndefined(
+    clients.sms.send(new DescribeConfigurationSetsCommand({ ConfigurationSetNames: [name] })),
+    "ResourceNotFoundException",
+  );
+  return found?.ConfigurationSets?.find((set) => set.ConfigurationSetName === name);
+}
+
 async function readKey(clients: ProvisionClients, requested: string, managed: boolean): Promise<KeyState> {
   const described = await orUndefined(clients.kms.send(new DescribeKeyCommand({ KeyId: requested })), "NotFoundException");
   const metadata = described?.KeyMetadata;
@@ -153,16 +181,19 @@ export async function readCurrentState(clients: ProvisionClients, options: Provi
     ? await readTopic(clients, options.topicArn, false, scope)
     : await readTopic(clients, arnOf(scope, "sns", names.inboundTopic), true, scope);
   const decisionsTopic = await readTopic(clients, arnOf(scope, "sns", names.decisionsTopic), true, scope);
+  const smsEventsTopic = await readTopic(clients, arnOf(scope, "sns", names.smsEventsTopic), true, scope);
   const queues = Object.fromEntries(
     await Promise.all(QUEUE_ROLES.map(async (role) => [role, await readQueue(clients, names[QUEUE_NAME[role]], scope)])),
   ) as Record<QueueRole, QueueState>;
   const subscribed = {
     inbound: await isSubscribed(clients, inboundTopic, queues.inbound),
     decisions: await isSubscribed(clients, decisionsTopic, queues.decisions),
+    smsEvents: await isSubscribed(clients, smsEventsTopic, queues.smsEvents),
   };
+  const configurationSet = await readConfigurationSet(clients, names.configurationSet);
   // A topic given with --topic-arn keeps its own key, which must suit the SMS service too.
   const existingTopicKey = inboundTopic.managed ? undefined : inboundTopic.attributes["KmsMasterKeyId"];
   const keyToCheck = options.kmsKey === "new" ? names.keyAlias : (options.kmsKey ?? existingTopicKey);
   const key = keyToCheck ? await readKey(clients, keyToCheck, options.kmsKey === "new") : undefined;
-  return { scope, names, phoneNumber, keywords, inboundTopic, decisionsTopic, queues, subscribed, key };
+  return { scope, names, phoneNumber, keywords, inboundTopic, decisionsTopic, smsEventsTopic, queues, subscribed, key, configurationSet };
 }

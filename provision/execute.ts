@@ -1,14 +1,29 @@
 // Performs the plan's create and change steps, in order. Nothing here decides anything.
 import { CreateAliasCommand, CreateKeyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
-import { PutKeywordCommand, UpdatePhoneNumberCommand } from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import type { KeywordAction } from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import {
+  CreateConfigurationSetCommand,
+  CreateEventDestinationCommand,
+  PutKeywordCommand,
+  UpdateEventDestinationCommand,
+  UpdatePhoneNumberCommand,
+} from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import type { EventType, KeywordAction } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { ProvisionClients } from "./clients.ts";
-import type { Operation, Step } from "./steps.ts";
+import type { EventDestinationSettings, Operation, Step } from "./steps.ts";
 
 export class ProvisionStepError extends Error {
   override readonly name = "ProvisionStepError";
+}
+
+function eventDestinationInput(settings: EventDestinationSettings) {
+  return {
+    ConfigurationSetName: settings.configurationSetName,
+    EventDestinationName: settings.eventDestinationName,
+    MatchingEventTypes: settings.matchingEventTypes as EventType[],
+    SnsDestination: { TopicArn: settings.topicArn },
+  };
 }
 
 /** Queue URLs by name, as known before the run and as created by it. */
@@ -77,6 +92,15 @@ async function perform(operation: Operation, clients: ProvisionClients, queueUrl
           KeywordAction: operation.action as KeywordAction,
         }),
       );
+      return;
+    case "createConfigurationSet":
+      await clients.sms.send(new CreateConfigurationSetCommand({ ConfigurationSetName: operation.name }));
+      return;
+    case "createEventDestination":
+      await clients.sms.send(new CreateEventDestinationCommand(eventDestinationInput(operation)));
+      return;
+    case "updateEventDestination":
+      await clients.sms.send(new UpdateEventDestinationCommand({ ...eventDestinationInput(operation), Enabled: true }));
       return;
   }
 }

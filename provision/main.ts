@@ -1,5 +1,6 @@
-// npm run provision -- --phone-number <id|arn|E.164> [...]: sets up two-way SMS and the queues and
-// topics the service needs, in the account the AWS SDK's default credentials name.
+// npm run provision -- --phone-number <id|arn|E.164> [...]: sets up two-way SMS, the delivery events
+// (configuration set and event destination) and the queues and topics the service needs, in the
+// account the AWS SDK's default credentials name.
 import { parseProvisionArgs, USAGE, UsageError } from "./args.ts";
 import { clientsFromEnvironment, destroyClients } from "./clients.ts";
 import { provision } from "./provision.ts";

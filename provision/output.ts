@@ -6,6 +6,8 @@ export interface ServiceEnvironment {
   INBOUND_QUEUE_URL: string;
   DECISIONS_TOPIC_ARN: string;
   ORIGINATION_IDENTITY: string;
+  SMS_CONFIGURATION_SET: string;
+  SMS_EVENTS_QUEUE_URL: string;
 }
 
 export function formatPlan(steps: readonly Step[]): string {

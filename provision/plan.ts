@@ -3,11 +3,22 @@ import type { KeywordInformation } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import type { ProvisionOptions } from "./args.ts";
 import { QUEUE_SETTINGS, SMS_SERVICE_PRINCIPAL } from "./aws-facts.ts";
 import { phoneNumberLabel, refusals } from "./checks.ts";
+import { configurationSetSteps } from "./configuration-set-steps.ts";
+import { QUEUE_ROLES } from "./current-state.ts";
 import type { CurrentState, QueueRole, QueueState, TopicState } from "./current-state.ts";
-import { inboundTopicPolicy, newKeyPolicy, queuePolicy, redriveAllowPolicy, redrivePolicy } from "./policies.ts";
+import {
+  inboundTopicPolicy,
+  newKeyPolicy,
+  queuePolicy,
+  redriveAllowPolicy,
+  redrivePolicy,
+  smsEventsTopicPolicy,
+} from "./policies.ts";
+import type { PolicyDocument } from "./policies.ts";
 import { sameJson } from "./same-json.ts";
 import { step } from "./steps.ts";
 import type { Step } from "./steps.ts";
+import { desiredTopicKey, twoWayTopicKey } from "./topic-keys.ts";
 
 const JSON_ATTRIBUTES = new Set(["Policy", "RedrivePolicy", "RedriveAllowPolicy"]);
 
@@ -37,19 +48,11 @@ function keySteps(state: CurrentState): Step[] {
   return [step(label, "change", "restore its key policy", { kind: "putKeyPolicy", keyId: key.metadata.KeyId ?? key.requested, policy })];
 }
 
-/** The value the two-way topic's KmsMasterKeyId should have ("" = not encrypted). */
-function desiredTopicKey(state: CurrentState, options: ProvisionOptions): string {
-  if (!state.key || !options.kmsKey) return "";
-  return state.key.managed ? state.key.requested : (state.key.metadata?.Arn ?? state.key.requested);
-}
-
-function inboundTopicStep(state: CurrentState, options: ProvisionOptions): Step {
-  const topic = state.inboundTopic;
+/** A topic the SMS service publishes to: its policy and key as desired, whatever they were. */
+function smsTopicStep(topic: TopicState, policy: PolicyDocument, kmsKey: string, whatMayPublish: string): Step {
   const label = `sns topic ${topic.name}`;
-  if (!topic.managed) return step(label, "keep", `existing standard topic; its policy lets ${SMS_SERVICE_PRINCIPAL} publish`);
-  const kmsKey = desiredTopicKey(state, options);
-  const desired = { Policy: JSON.stringify(inboundTopicPolicy(state.scope, topic.arn)), KmsMasterKeyId: kmsKey };
-  const detail = `standard topic, ${SMS_SERVICE_PRINCIPAL} may publish (aws:SourceAccount ${state.scope.account})${kmsKey ? `, encrypted with ${kmsKey}` : ""}`;
+  const desired = { Policy: JSON.stringify(policy), KmsMasterKeyId: kmsKey };
+  const detail = `standard topic, ${whatMayPublish}${kmsKey ? `, encrypted with ${kmsKey}` : ""}`;
   if (!topic.exists) {
     const attributes = kmsKey ? desired : { Policy: desired.Policy };
     return step(label, "create", detail, { kind: "createTopic", name: topic.name, attributes });
@@ -57,6 +60,21 @@ function inboundTopicStep(state: CurrentState, options: ProvisionOptions): Step 
   const changed = differing(desired, topic.attributes);
   if (Object.keys(changed).length === 0) return step(label, "keep", detail);
   return step(label, "change", describeChange(changed), { kind: "setTopicAttributes", topicArn: topic.arn, attributes: changed });
+}
+
+function inboundTopicStep(state: CurrentState, options: ProvisionOptions): Step {
+  const topic = state.inboundTopic;
+  if (!topic.managed) return step(`sns topic ${topic.name}`, "keep", `existing standard topic; its policy lets ${SMS_SERVICE_PRINCIPAL} publish`);
+  const policy = inboundTopicPolicy(state.scope, topic.arn);
+  return smsTopicStep(topic, policy, desiredTopicKey(state, options), `${SMS_SERVICE_PRINCIPAL} may publish (aws:SourceAccount ${state.scope.account})`);
+}
+
+function smsEventsTopicStep(state: CurrentState, options: ProvisionOptions): Step {
+  const topic = state.smsEventsTopic;
+  const setName = state.names.configurationSet;
+  const policy = smsEventsTopicPolicy(state.scope, topic.arn, setName);
+  const whatMayPublish = `${SMS_SERVICE_PRINCIPAL} may publish the events of configuration set ${setName} (aws:SourceAccount, aws:SourceArn)`;
+  return smsTopicStep(topic, policy, twoWayTopicKey(state, options), whatMayPublish);
 }
 
 function decisionsTopicStep(topic: TopicState): Step {
@@ -69,12 +87,22 @@ const DEAD_LETTER_OF: Partial<Record<QueueRole, QueueRole>> = {
   requests: "requestsDlq",
   inbound: "inboundDlq",
   decisions: "decisionsDlq",
+  smsEvents: "smsEventsDlq",
 };
 const SOURCE_OF: Partial<Record<QueueRole, QueueRole>> = {
   requestsDlq: "requests",
   inboundDlq: "inbound",
   decisionsDlq: "decisions",
+  smsEventsDlq: "smsEvents",
 };
+
+/** The topic each subscribed queue receives from; only that topic may send to it. */
+function topicOf(role: QueueRole, state: CurrentState): TopicState | undefined {
+  if (role === "inbound") return state.inboundTopic;
+  if (role === "decisions") return state.decisionsTopic;
+  if (role === "smsEvents") return state.smsEventsTopic;
+  return undefined;
+}
 
 function desiredQueueAttributes(role: QueueRole, state: CurrentState): { attributes: Record<string, string>; detail: string } {
   const deadLetter = DEAD_LETTER_OF[role];
@@ -95,7 +123,7 @@ function desiredQueueAttributes(role: QueueRole, state: CurrentState): { attribu
     RedrivePolicy: redrivePolicy(dlq.arn),
     SqsManagedSseEnabled: "true",
   };
-  const topic = role === "inbound" ? state.inboundTopic : role === "decisions" ? state.decisionsTopic : undefined;
+  const topic = topicOf(role, state);
   if (topic) attributes["Policy"] = JSON.stringify(queuePolicy(state.queues[role].arn, topic.arn));
   const only = topic ? `, only ${topic.name} may send` : "";
   return {
@@ -177,11 +205,12 @@ export function buildPlan(state: CurrentState, options: ProvisionOptions): Step[
     ...keySteps(state).filter((s) => !refusedResources.has(s.resource)),
     ...(refusedResources.has(`sns topic ${state.inboundTopic.arn}`) ? [] : [inboundTopicStep(state, options)]),
     decisionsTopicStep(state.decisionsTopic),
-    ...(["requestsDlq", "inboundDlq", "decisionsDlq", "requests", "inbound", "decisions"] as const).map((role) =>
-      queueStep(role, queues[role], state),
-    ),
+    smsEventsTopicStep(state, options),
+    ...QUEUE_ROLES.map((role) => queueStep(role, queues[role], state)),
     subscriptionStep(state.inboundTopic, queues.inbound, subscribed.inbound),
     subscriptionStep(state.decisionsTopic, queues.decisions, subscribed.decisions),
+    subscriptionStep(state.smsEventsTopic, queues.smsEvents, subscribed.smsEvents),
+    ...configurationSetSteps(state),
     ...twoWayStep(state, options).filter((s) => !refused.some((r) => s.resource.startsWith(r.resource))),
     ...keywordSteps(state, options, refusedResources),
   ];

@@ -45,6 +45,32 @@ export function inboundTopicPolicy(scope: AccountScope, topicArn: string): Polic
   return document(smsPublishStatement(scope, topicArn));
 }
 
+export function configurationSetArn(scope: AccountScope, name: string): string {
+  return arnOf(scope, "sms-voice", `configuration-set/${name}`);
+}
+
+/**
+ * Lets the SMS service publish the events of this account's configuration set, and of no other
+ * configuration set or account (AWS's documented statement for an SNS event destination).
+ */
+export function smsEventsPublishStatement(scope: AccountScope, topicArn: string, configurationSetName: string): PolicyStatement {
+  return {
+    Sid: "AllowEndUserMessagingSmsEvents",
+    Effect: "Allow",
+    Principal: { Service: SMS_SERVICE_PRINCIPAL },
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: {
+      StringEquals: { "aws:SourceAccount": scope.account },
+      ArnLike: { "aws:SourceArn": configurationSetArn(scope, configurationSetName) },
+    },
+  };
+}
+
+export function smsEventsTopicPolicy(scope: AccountScope, topicArn: string, configurationSetName: string): PolicyDocument {
+  return document(smsEventsPublishStatement(scope, topicArn, configurationSetName));
+}
+
 /** Only the named topic may deliver to the queue (SNS → SQS, confused-deputy safe). */
 export function queuePolicy(queueArn: string, topicArn: string): PolicyDocument {
   return document({
@@ -57,7 +83,10 @@ export function queuePolicy(queueArn: string, topicArn: string): PolicyDocument 
   });
 }
 
-/** What the key of an encrypted two-way topic must grant the SMS service (AWS's documented statement). */
+/**
+ * What the key of an encrypted two-way or events topic must grant the SMS service (AWS's documented
+ * statement; its aws:SourceArn covers the number and the configuration set alike).
+ */
 export function smsKeyStatement(scope: AccountScope): PolicyStatement {
   return {
     Sid: "AllowEndUserMessagingSmsTwoWay",

@@ -34,6 +34,8 @@ function serviceEnvironment(state: CurrentState, queueUrls: QueueUrls): ServiceE
     INBOUND_QUEUE_URL: url(state.queues.inbound.name),
     DECISIONS_TOPIC_ARN: state.decisionsTopic.arn,
     ORIGINATION_IDENTITY: state.phoneNumber?.PhoneNumberArn ?? "",
+    SMS_CONFIGURATION_SET: state.names.configurationSet,
+    SMS_EVENTS_QUEUE_URL: url(state.queues.smsEvents.name),
   };
 }
 

@@ -15,7 +15,17 @@ export type Operation =
       twoWayChannelArn: string;
       twoWayChannelRole: string | undefined;
     }
-  | { kind: "putKeyword"; phoneNumberId: string; keyword: string; message: string; action: string };
+  | { kind: "putKeyword"; phoneNumberId: string; keyword: string; message: string; action: string }
+  | { kind: "createConfigurationSet"; name: string }
+  | ({ kind: "createEventDestination" | "updateEventDestination" } & EventDestinationSettings);
+
+/** An SNS event destination of a configuration set, enabled, for the given event types. */
+export interface EventDestinationSettings {
+  configurationSetName: string;
+  eventDestinationName: string;
+  matchingEventTypes: string[];
+  topicArn: string;
+}
 
 export interface Step {
   /** e.g. "sqs queue two-way-sms-inbound". */

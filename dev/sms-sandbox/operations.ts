@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { CONFIGURATION_SET_OPERATIONS } from "./configuration-set-operations.ts";
+import type { ConfigurationSets } from "./configuration-sets.ts";
 import {
   optionalBoolean,
   optionalFilters,
@@ -34,6 +36,7 @@ export interface SandboxState {
   pools: readonly PoolWithNumbers[];
   optOutList: OptOutList;
   keywords: PhoneNumberKeywords;
+  configurationSets: ConfigurationSets;
   recordSent(sms: SentSms): void;
   findSent(messageId: string): SentSms | undefined;
   /** The origination's message parts per second, when the sandbox enforces one. */
@@ -227,4 +230,5 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   PutOptedOutNumber: putOptedOutNumber,
   DeleteOptedOutNumber: deleteOptedOutNumber,
   ...NUMBER_OPERATIONS,
+  ...CONFIGURATION_SET_OPERATIONS,
 };

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConfigurationSets } from "./configuration-sets.ts";
 import { CONTROL_PREFIX, handleControl } from "./control-routes.ts";
 import { DeliveryReports } from "./delivery-reports.ts";
 import type { DeliveryEvent, DeliveryEventListener, DeliveryEventPublisher, DeliveryTiming, HandsetReachability } from "./delivery-reports.ts";
@@ -164,6 +165,7 @@ class SmsSandboxServer implements SmsSandbox {
       pools: described,
       optOutList: this.#optOutList,
       keywords: new PhoneNumberKeywords(),
+      configurationSets: new ConfigurationSets(region),
       recordSent: (sms) => {
         this.#sentMessages.record(sms);
         this.#deliveryReports.textSent(sms);

@@ -1,19 +1,21 @@
-// The topics, queues, dead-letter queues, policies and subscriptions of two-way SMS, written with the
-// provisioner's own policy builders so `npm run provision` finds them as it would have made them.
+// The topics, queues, dead-letter queues, policies and subscriptions of two-way SMS, and the
+// configuration set whose event destination sends the text events to the sms-events topic, written
+// with the provisioner's own policy builders so `npm run provision` finds them as it would have made them.
 import { Aws, Duration } from "aws-cdk-lib";
 import { PolicyDocument, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { CfnConfigurationSet } from "aws-cdk-lib/aws-smsvoice";
 import { Subscription, SubscriptionProtocol, Topic, TopicPolicy } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { QUEUE_SETTINGS } from "../../provision/aws-facts.ts";
+import { QUEUE_SETTINGS, TEXT_EVENT_TYPES } from "../../provision/aws-facts.ts";
 import type { ResourceNames } from "../../provision/names.ts";
-import { arnOf, inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../provision/policies.ts";
+import { arnOf, inboundTopicPolicy, queuePolicy, smsEventsTopicPolicy, smsKeyStatement } from "../../provision/policies.ts";
 import type { AccountScope } from "../../provision/policies.ts";
 
 export interface TwoWayMessagingProps {
   names: ResourceNames;
-  /** Encrypt the two-way topic with a new symmetric key the SMS service may use. */
+  /** Encrypt the two-way topic and the events topic with a new symmetric key the SMS service may use. */
   encrypt: boolean;
 }
 
@@ -30,6 +32,11 @@ export class TwoWayMessaging extends Construct {
   readonly requests: ConsumedQueue;
   readonly inbound: ConsumedQueue;
   readonly decisions: ConsumedQueue;
+  /** The topic of the configuration set's event destination, and the queue the service reads it from. */
+  readonly smsEventsTopic: Topic;
+  readonly smsEvents: ConsumedQueue;
+  /** SMS_CONFIGURATION_SET: its Ref is its name. */
+  readonly configurationSet: CfnConfigurationSet;
   readonly key: Key | undefined;
 
   constructor(parent: Construct, id: string, props: TwoWayMessagingProps) {
@@ -50,6 +57,30 @@ export class TwoWayMessaging extends Construct {
     this.decisions = this.#queue("Decisions", names.decisionsQueue, names.decisionsDlq);
     this.#subscribe("Inbound", this.inboundTopic, this.inbound.queue);
     this.#subscribe("Decisions", this.decisionsTopic, this.decisions.queue);
+
+    this.smsEventsTopic = new Topic(this, "SmsEventsTopic", {
+      topicName: names.smsEventsTopic,
+      ...(this.key ? { masterKey: this.key } : {}),
+    });
+    const eventsTopicPolicy = new TopicPolicy(this, "SmsEventsTopicPolicy", {
+      topics: [this.smsEventsTopic],
+      policyDocument: PolicyDocument.fromJson(smsEventsTopicPolicy(scope, this.smsEventsTopic.topicArn, names.configurationSet)),
+    });
+    this.smsEvents = this.#queue("SmsEvents", names.smsEventsQueue, names.smsEventsDlq);
+    this.#subscribe("SmsEvents", this.smsEventsTopic, this.smsEvents.queue);
+    this.configurationSet = new CfnConfigurationSet(this, "ConfigurationSet", {
+      configurationSetName: names.configurationSet,
+      eventDestinations: [
+        {
+          eventDestinationName: names.eventDestination,
+          enabled: true,
+          matchingEventTypes: [...TEXT_EVENT_TYPES],
+          snsDestination: { topicArn: this.smsEventsTopic.topicArn },
+        },
+      ],
+    });
+    // The SMS service must be allowed to publish before it is given the topic.
+    this.configurationSet.node.addDependency(eventsTopicPolicy);
   }
 
   #key(alias: string): Key {

@@ -1,6 +1,6 @@
 // The service on ECS Fargate: one task definition (the container, its environment, a least-privilege
 // task role) and a service in the subnets given as stack parameters.
-import { Aws, Duration } from "aws-cdk-lib";
+import { Aws, Duration, Stack } from "aws-cdk-lib";
 import { CfnSecurityGroup } from "aws-cdk-lib/aws-ec2";
 import { CfnCluster, CfnService, ContainerImage, FargateTaskDefinition, LogDrivers } from "aws-cdk-lib/aws-ecs";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -38,6 +38,8 @@ export class VerificationService extends Construct {
         INBOUND_QUEUE_URL: messaging.inbound.queue.queueUrl,
         DECISIONS_TOPIC_ARN: messaging.decisionsTopic.topicArn,
         ORIGINATION_IDENTITY: props.phoneNumberArn,
+        SMS_CONFIGURATION_SET: messaging.configurationSet.ref,
+        SMS_EVENTS_QUEUE_URL: messaging.smsEvents.queue.queueUrl,
         REDIS_URL: props.redisUrl,
         BRAND_NAME: props.brandName,
         HTTP_PORT: String(HTTP_PORT),
@@ -85,10 +87,10 @@ export class VerificationService extends Construct {
   #grant(props: VerificationServiceProps): void {
     const { messaging } = props;
     const role = this.taskDefinition.taskRole;
-    const consumed = [messaging.requests, messaging.inbound];
+    const consumed = [messaging.requests, messaging.inbound, messaging.smsEvents];
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: "ConsumeRequestsAndReplies",
+        sid: "ConsumeRequestsRepliesAndDeliveryEvents",
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
         resources: consumed.map((c) => c.queue.queueArn),
       }),
@@ -103,11 +105,20 @@ export class VerificationService extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ sid: "PublishDecisions", actions: ["sns:Publish"], resources: [messaging.decisionsTopic.topicArn] }),
     );
+    // SendTextMessage is authorized on the configuration set it names as well as on the number.
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: "SendFromTheNumber",
         actions: ["sms-voice:SendTextMessage", "sms-voice:DescribePhoneNumbers"],
-        resources: [props.phoneNumberArn],
+        resources: [props.phoneNumberArn, messaging.configurationSet.attrArn],
+      }),
+    );
+    // SMS_MESSAGE_FEEDBACK=true: RECEIVED for a question a reply correlated to, by its MessageId.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "ReportMessageFeedback",
+        actions: ["sms-voice:PutMessageFeedback"],
+        resources: [Stack.of(this).formatArn({ service: "sms-voice", resource: "message", resourceName: "*" })],
       }),
     );
   }

@@ -8,7 +8,7 @@ import { VerificationService } from "./service.ts";
 export interface FraudVerificationStackProps extends StackProps {
   /** Prefix of every queue, topic and alias name (the provisioner's --prefix). */
   prefix?: string;
-  /** Encrypt the two-way topic with a new KMS key (the provisioner's --kms-key new). */
+  /** Encrypt the two-way and events topics with a new KMS key (the provisioner's --kms-key new). */
   encryptTwoWayTopic?: boolean;
 }
 
@@ -69,5 +69,7 @@ export class FraudVerificationStack extends Stack {
     new CfnOutput(this, "DecisionsTopicArn", { value: this.messaging.decisionsTopic.topicArn });
     new CfnOutput(this, "DecisionsConsumerQueueUrl", { value: this.messaging.decisions.queue.queueUrl });
     new CfnOutput(this, "OriginationIdentity", { value: phoneNumberArn });
+    new CfnOutput(this, "SmsConfigurationSet", { value: this.messaging.configurationSet.ref });
+    new CfnOutput(this, "SmsEventsQueueUrl", { value: this.messaging.smsEvents.queue.queueUrl });
   }
 }

@@ -15,7 +15,6 @@ import { jsonSchemaOf, publishedSchemas, schemaNames, type SchemaName } from "./
 const DOCUMENT_VERSION = `${DECISION_EVENT_SCHEMA_VERSION}.0.0`;
 const SQS_BINDING_VERSION = "0.2.0";
 const SNS_BINDING_VERSION = "0.1.0";
-const SMS_EVENTS_QUEUE = "sms-delivery-events";
 
 const byTransactionId = { location: "$message.payload#/transactionId", description: "the card system's transaction id" };
 
@@ -120,12 +119,12 @@ export function asyncApiDocument() {
         bindings: provisionedQueueBinding(localNames.inboundQueue, localNames.inboundDlq),
       },
       smsDeliveryEvents: {
-        address: SMS_EVENTS_QUEUE,
+        address: localNames.smsEventsQueue,
         title: "SMS delivery events",
-        description: `SMS_EVENTS_QUEUE_URL (optional): subscribed to the SNS topic of the configuration set's event destination. Not created by \`npm run provision\`; \`${SMS_EVENTS_QUEUE}\` is a suggested name.`,
+        description: `SMS_EVENTS_QUEUE_URL (optional): subscribed to the SNS topic \`${localNames.smsEventsTopic}\` of the configuration set's event destination (SMS_CONFIGURATION_SET), to which AWS End User Messaging SMS publishes every status change of every text sent with that set.`,
         servers: [ref("servers/sqs")],
         messages: { smsDeliveryEvent: ref("components/messages/smsDeliveryEvent") },
-        bindings: { sqs: { queue: { name: SMS_EVENTS_QUEUE, fifoQueue: false }, bindingVersion: SQS_BINDING_VERSION } },
+        bindings: provisionedQueueBinding(localNames.smsEventsQueue, localNames.smsEventsDlq),
       },
       verificationDecisions: {
         address: localNames.decisionsTopic,
@@ -160,7 +159,7 @@ export function asyncApiDocument() {
         summary: "Records the question's delivery; a failure decides UNDELIVERABLE.",
         channel: ref("channels/smsDeliveryEvents"),
         messages: [ref("channels/smsDeliveryEvents/messages/smsDeliveryEvent")],
-        bindings: sqsOperationBinding(SMS_EVENTS_QUEUE),
+        bindings: sqsOperationBinding(localNames.smsEventsQueue),
       },
       sendVerificationDecisions: {
         action: "send",

@@ -42,7 +42,7 @@ describe(`${ASYNCAPI_PATH}, read by @asyncapi/parser`, () => {
       };
     });
     expect(byChannel.sort((a, b) => String(a.address).localeCompare(String(b.address)))).toEqual([
-      { address: "sms-delivery-events", action: "receive", bindings: ["sqs"], operationBindings: ["sqs"] },
+      { address: "sms-events", action: "receive", bindings: ["sqs"], operationBindings: ["sqs"] },
       { address: "two-way-sms-inbound", action: "receive", bindings: ["sqs"], operationBindings: ["sqs"] },
       { address: "verification-decisions", action: "send", bindings: ["sns"], operationBindings: ["sns"] },
       { address: "verification-requests", action: "receive", bindings: ["sqs"], operationBindings: ["sqs"] },

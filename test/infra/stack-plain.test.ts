@@ -4,6 +4,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FraudVerificationStack } from "../../infra/lib/stack.ts";
 import { localNames } from "../../dev/local-topology.ts";
+import { resourceNames } from "../../provision/names.ts";
 
 let template: Template;
 
@@ -17,9 +18,20 @@ describe("default stack", () => {
       (q) => (q as { Properties: { QueueName: string } }).Properties.QueueName,
     );
     expect(names.sort()).toEqual(
-      [localNames.requestsQueue, localNames.requestsDlq, localNames.inboundQueue, localNames.inboundDlq, localNames.decisionsQueue, localNames.decisionsDlq].sort(),
+      [
+        localNames.requestsQueue,
+        localNames.requestsDlq,
+        localNames.inboundQueue,
+        localNames.inboundDlq,
+        localNames.decisionsQueue,
+        localNames.decisionsDlq,
+        localNames.smsEventsQueue,
+        localNames.smsEventsDlq,
+      ].sort(),
     );
     template.hasResourceProperties("AWS::SNS::Topic", { TopicName: localNames.inboundTopic });
+    template.hasResourceProperties("AWS::SNS::Topic", { TopicName: localNames.smsEventsTopic });
+    template.hasResourceProperties("AWS::SMSVOICE::ConfigurationSet", { ConfigurationSetName: resourceNames().configurationSet });
   });
 
   it("creates no key and leaves the topics unencrypted", () => {

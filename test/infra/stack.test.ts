@@ -4,7 +4,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FraudVerificationStack } from "../../infra/lib/stack.ts";
 import { resourceNames } from "../../provision/names.ts";
-import { inboundTopicPolicy, queuePolicy, smsKeyStatement } from "../../provision/policies.ts";
+import { inboundTopicPolicy, queuePolicy, smsEventsTopicPolicy, smsKeyStatement } from "../../provision/policies.ts";
 
 const PREFIX = "acme-";
 const names = resourceNames(PREFIX);
@@ -26,6 +26,23 @@ function logicalIdOf(type: string, name: string, nameProperty: string): string {
 
 const queueId = (name: string) => logicalIdOf("AWS::SQS::Queue", name, "QueueName");
 const topicId = (name: string) => logicalIdOf("AWS::SNS::Topic", name, "TopicName");
+const configurationSetId = () => logicalIdOf("AWS::SMSVOICE::ConfigurationSet", names.configurationSet, "ConfigurationSetName");
+/** The text events of the contract's "SMS delivery events". */
+const CONTRACT_TEXT_EVENTS = [
+  "TEXT_QUEUED",
+  "TEXT_PENDING",
+  "TEXT_DELIVERED",
+  "TEXT_SUCCESSFUL",
+  "TEXT_BLOCKED",
+  "TEXT_CARRIER_BLOCKED",
+  "TEXT_CARRIER_UNREACHABLE",
+  "TEXT_INVALID",
+  "TEXT_INVALID_MESSAGE",
+  "TEXT_UNREACHABLE",
+  "TEXT_SPAM",
+  "TEXT_TTL_EXPIRED",
+  "TEXT_PROTECT_BLOCKED",
+];
 const PHONE_NUMBER_ARN = {
   "Fn::Join": [
     "",
@@ -48,13 +65,23 @@ beforeAll(() => {
 });
 
 describe("messaging resources", () => {
-  it("has the two topics, three queues with their three dead-letter queues, two subscriptions, one key", () => {
-    template.resourceCountIs("AWS::SNS::Topic", 2);
-    template.resourceCountIs("AWS::SQS::Queue", 6);
-    template.resourceCountIs("AWS::SNS::Subscription", 2);
+  it("has the three topics, four queues with their four dead-letter queues, three subscriptions, one key, one configuration set", () => {
+    template.resourceCountIs("AWS::SNS::Topic", 3);
+    template.resourceCountIs("AWS::SQS::Queue", 8);
+    template.resourceCountIs("AWS::SNS::Subscription", 3);
     template.resourceCountIs("AWS::KMS::Key", 1);
+    template.resourceCountIs("AWS::SMSVOICE::ConfigurationSet", 1);
     expect(Object.values(resourcesOf("AWS::SQS::Queue")).map((q) => q.Properties["QueueName"]).sort()).toEqual(
-      [names.requestsQueue, names.requestsDlq, names.inboundQueue, names.inboundDlq, names.decisionsQueue, names.decisionsDlq].sort(),
+      [
+        names.requestsQueue,
+        names.requestsDlq,
+        names.inboundQueue,
+        names.inboundDlq,
+        names.decisionsQueue,
+        names.decisionsDlq,
+        names.smsEventsQueue,
+        names.smsEventsDlq,
+      ].sort(),
     );
   });
 
@@ -73,6 +100,7 @@ describe("messaging resources", () => {
     [names.requestsQueue, names.requestsDlq],
     [names.inboundQueue, names.inboundDlq],
     [names.decisionsQueue, names.decisionsDlq],
+    [names.smsEventsQueue, names.smsEventsDlq],
   ])("%s: visibility 30 s, SSE-SQS, redrive to %s after 5 receives", (queue, deadLetterQueue) => {
     template.hasResourceProperties("AWS::SQS::Queue", {
       QueueName: queue,
@@ -91,6 +119,7 @@ describe("messaging resources", () => {
   it.each([
     [names.inboundQueue, names.inboundTopic],
     [names.decisionsQueue, names.decisionsTopic],
+    [names.smsEventsQueue, names.smsEventsTopic],
   ])("only %s's topic (%s) may send to it: the provisioner's queue policy, confused-deputy safe", (queue, topic) => {
     template.hasResourceProperties("AWS::SQS::QueuePolicy", {
       Queues: [{ Ref: queueId(queue) }],
@@ -106,7 +135,7 @@ describe("messaging resources", () => {
 
   it("gives no queue policy to the requests queue (the card system sends with its own IAM)", () => {
     const policies = Object.values(resourcesOf("AWS::SQS::QueuePolicy")).map((p) => p.Properties["Queues"]);
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     expect(policies).not.toContainEqual([{ Ref: queueId(names.requestsQueue) }]);
   });
 
@@ -119,12 +148,61 @@ describe("messaging resources", () => {
     });
   });
 
-  it("encrypts the two-way topic with a symmetric, rotated key whose policy lets the SMS service use it", () => {
-    const [keyId] = Object.keys(resourcesOf("AWS::KMS::Key"));
-    template.hasResourceProperties("AWS::SNS::Topic", {
-      TopicName: names.inboundTopic,
-      KmsMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] },
+  it("lets the SMS service publish the events of this account's configuration set to the events topic, as the provisioner does", () => {
+    const topic = { Ref: topicId(names.smsEventsTopic) };
+    const document = smsEventsTopicPolicy({ partition: "P", region: "R", account: "ACCOUNT" }, "TOPIC", names.configurationSet);
+    const configurationSetArn = {
+      "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":sms-voice:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, `:configuration-set/${names.configurationSet}`]],
+    };
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [topic],
+      PolicyDocument: withValues(document, {
+        TOPIC: topic,
+        ACCOUNT: { Ref: "AWS::AccountId" },
+        [`arn:P:sms-voice:R:ACCOUNT:configuration-set/${names.configurationSet}`]: configurationSetArn,
+      }),
     });
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [topic],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: "sms-voice.amazonaws.com" },
+            Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } }, ArnLike: { "aws:SourceArn": configurationSetArn } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it("has a configuration set whose event destination sends every text event of the contract to the events topic, once the topic lets it", () => {
+    const policyId = Object.entries(resourcesOf("AWS::SNS::TopicPolicy")).find(([, p]) =>
+      JSON.stringify(p.Properties["Topics"]).includes(topicId(names.smsEventsTopic)),
+    )?.[0];
+    template.hasResource("AWS::SMSVOICE::ConfigurationSet", {
+      Properties: {
+        ConfigurationSetName: names.configurationSet,
+        EventDestinations: [
+          {
+            EventDestinationName: names.eventDestination,
+            Enabled: true,
+            MatchingEventTypes: Match.arrayEquals(CONTRACT_TEXT_EVENTS.map(() => Match.anyValue())),
+            SnsDestination: { TopicArn: { Ref: topicId(names.smsEventsTopic) } },
+          },
+        ],
+      },
+      DependsOn: Match.arrayWith([policyId]),
+    });
+    const [set] = Object.values(resourcesOf("AWS::SMSVOICE::ConfigurationSet"));
+    const destinations = set?.Properties["EventDestinations"] as Array<{ MatchingEventTypes: string[] }>;
+    expect([...(destinations[0]?.MatchingEventTypes ?? [])].sort()).toEqual([...CONTRACT_TEXT_EVENTS].sort());
+  });
+
+  it("encrypts the two-way and events topics with a symmetric, rotated key whose policy lets the SMS service use it", () => {
+    const [keyId] = Object.keys(resourcesOf("AWS::KMS::Key"));
+    for (const topic of [names.inboundTopic, names.smsEventsTopic]) {
+      template.hasResourceProperties("AWS::SNS::Topic", { TopicName: topic, KmsMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] } });
+    }
     template.hasResourceProperties("AWS::SNS::Topic", { TopicName: names.decisionsTopic, KmsMasterKeyId: Match.absent() });
     template.hasResourceProperties("AWS::KMS::Alias", { AliasName: names.keyAlias });
     const key = resourcesOf("AWS::KMS::Key")[keyId ?? ""]?.Properties ?? {};
@@ -165,6 +243,8 @@ describe("ECS Fargate service", () => {
             { Name: "INBOUND_QUEUE_URL", Value: { Ref: queueId(names.inboundQueue) } },
             { Name: "DECISIONS_TOPIC_ARN", Value: { Ref: topicId(names.decisionsTopic) } },
             { Name: "ORIGINATION_IDENTITY", Value: PHONE_NUMBER_ARN },
+            { Name: "SMS_CONFIGURATION_SET", Value: { Ref: configurationSetId() } },
+            { Name: "SMS_EVENTS_QUEUE_URL", Value: { Ref: queueId(names.smsEventsQueue) } },
             { Name: "REDIS_URL", Value: { Ref: "RedisUrl" } },
           ]),
         }),
@@ -185,23 +265,29 @@ describe("ECS Fargate service", () => {
     const statements = (policies[0]?.Properties["PolicyDocument"] as { Statement: Array<Record<string, unknown>> }).Statement;
     expect(statements).toEqual([
       {
-        Sid: "ConsumeRequestsAndReplies",
+        Sid: "ConsumeRequestsRepliesAndDeliveryEvents",
         Effect: "Allow",
         Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-        Resource: [arnOfQueue(names.requestsQueue), arnOfQueue(names.inboundQueue)],
+        Resource: [arnOfQueue(names.requestsQueue), arnOfQueue(names.inboundQueue), arnOfQueue(names.smsEventsQueue)],
       },
       {
         Sid: "DeadLetterPoisonMessages",
         Effect: "Allow",
         Action: ["sqs:SendMessage", "sqs:GetQueueUrl"],
-        Resource: [arnOfQueue(names.requestsDlq), arnOfQueue(names.inboundDlq)],
+        Resource: [arnOfQueue(names.requestsDlq), arnOfQueue(names.inboundDlq), arnOfQueue(names.smsEventsDlq)],
       },
       { Sid: "PublishDecisions", Effect: "Allow", Action: "sns:Publish", Resource: { Ref: topicId(names.decisionsTopic) } },
       {
         Sid: "SendFromTheNumber",
         Effect: "Allow",
         Action: ["sms-voice:SendTextMessage", "sms-voice:DescribePhoneNumbers"],
-        Resource: PHONE_NUMBER_ARN,
+        Resource: [PHONE_NUMBER_ARN, { "Fn::GetAtt": [configurationSetId(), "Arn"] }],
+      },
+      {
+        Sid: "ReportMessageFeedback",
+        Effect: "Allow",
+        Action: "sms-voice:PutMessageFeedback",
+        Resource: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":sms-voice:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":message/*"]] },
       },
     ]);
     expect(JSON.stringify(statements)).not.toContain('"*"');
@@ -221,5 +307,7 @@ describe("outputs", () => {
     for (const output of ["RequestsQueueUrl", "InboundQueueUrl", "DecisionsTopicArn", "DecisionsConsumerQueueUrl", "OriginationIdentity"]) {
       template.hasOutput(output, {});
     }
+    template.hasOutput("SmsConfigurationSet", { Value: { Ref: configurationSetId() } });
+    template.hasOutput("SmsEventsQueueUrl", { Value: { Ref: queueId(names.smsEventsQueue) } });
   });
 });

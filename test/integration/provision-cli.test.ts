@@ -63,7 +63,26 @@ describe("npm run provision", () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/^create\s+sqs queue verification-requests\s/m);
     const env = Object.fromEntries(stdout.trim().split("\n").map((line) => line.split(/=(.*)/s, 2) as [string, string]));
-    expect(Object.keys(env).sort()).toEqual(["AWS_REGION", "DECISIONS_TOPIC_ARN", "INBOUND_QUEUE_URL", "ORIGINATION_IDENTITY", "REQUESTS_QUEUE_URL"]);
+    expect(Object.keys(env).sort()).toEqual([
+      "AWS_REGION",
+      "DECISIONS_TOPIC_ARN",
+      "INBOUND_QUEUE_URL",
+      "ORIGINATION_IDENTITY",
+      "REQUESTS_QUEUE_URL",
+      "SMS_CONFIGURATION_SET",
+      "SMS_EVENTS_QUEUE_URL",
+    ]);
+
+    // The card system's view: a queue on the provisioned decisions topic.
+    const { QueueUrl: probe = "" } = await account.sqs.send(new CreateQueueCommand({ QueueName: "decisions-probe" }));
+    await account.sns.send(
+      new SubscribeCommand({
+        TopicArn: env["DECISIONS_TOPIC_ARN"],
+        Protocol: "sqs",
+        Endpoint: `arn:aws:sqs:${REGION}:${ACCOUNT}:decisions-probe`,
+        Attributes: { RawMessageDelivery: "true" },
+      }),
+    );
 
     // The service as production starts it, with exactly that environment; only what a deployment
     // adds beside it (endpoints of this fake account, a Redis, a port) comes from here.
@@ -78,31 +97,24 @@ describe("npm run provision", () => {
     try {
       await service.waitForLine((line) => line.msg === "redis available: consuming");
 
-      // It reads the requests queue and texts from the provisioned number...
+      // It reads the requests queue and texts from the provisioned number, with the provisioned
+      // configuration set...
       const request = verificationRequest();
       const transactionId = String(request.transactionId);
+      account.sandbox.setHandsetReachability(String(request.phoneNumber), "unreachable");
       await account.sqs.send(new SendMessageCommand({ QueueUrl: env["REQUESTS_QUEUE_URL"], MessageBody: JSON.stringify(request) }));
       const sms = await account.sandbox.waitForSms((m) => m.context?.["transactionId"] === transactionId, 15_000);
       expect(sms.destinationPhoneNumber).toBe(request.phoneNumber);
+      expect(sms.configurationSetName).toBe(env["SMS_CONFIGURATION_SET"]);
 
-      // ...and publishes its decision to the provisioned topic.
-      const { QueueUrl: probe = "" } = await account.sqs.send(new CreateQueueCommand({ QueueName: "decisions-probe" }));
-      await account.sns.send(
-        new SubscribeCommand({
-          TopicArn: env["DECISIONS_TOPIC_ARN"],
-          Protocol: "sqs",
-          Endpoint: `arn:aws:sqs:${REGION}:${ACCOUNT}:decisions-probe`,
-          Attributes: { RawMessageDelivery: "true" },
-        }),
-      );
-      await account.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: env["REQUESTS_QUEUE_URL"],
-          MessageBody: JSON.stringify({ type: "verification.cancelled", transactionId }),
-        }),
-      );
+      // ...the carrier's failure reaches it through the configuration set's event destination, the
+      // events topic and queue, and it publishes its decision to the provisioned topic.
       const decision = await receiveOne(probe);
-      expect(JSON.parse(decision)).toMatchObject({ transactionId, decision: "CANCELLED" });
+      expect(JSON.parse(decision)).toMatchObject({
+        transactionId,
+        decision: "UNDELIVERABLE",
+        undeliverableReason: "TEXT_CARRIER_UNREACHABLE",
+      });
 
       service.child.kill("SIGTERM");
       expect(await service.exited).toEqual({ code: 0, signal: null });

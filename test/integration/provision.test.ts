@@ -1,5 +1,15 @@
-import { DescribeKeywordsCommand, DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client, PutKeywordCommand } from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import { CreateTopicCommand, GetTopicAttributesCommand, PublishCommand } from "@aws-sdk/client-sns";
+import {
+  CreateConfigurationSetCommand,
+  CreateEventDestinationCommand,
+  DescribeConfigurationSetsCommand,
+  DescribeKeywordsCommand,
+  DescribePhoneNumbersCommand,
+  PinpointSMSVoiceV2Client,
+  PutKeywordCommand,
+  SendTextMessageCommand,
+  UpdateEventDestinationCommand,
+} from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import { CreateTopicCommand, GetTopicAttributesCommand, PublishCommand, SetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SMS_SERVICE_PRINCIPAL } from "../../provision/aws-facts.ts";
@@ -8,6 +18,25 @@ import type { ProvisionHarness } from "../support/provision-harness.ts";
 
 const INBOUND_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:two-way-sms`;
 const DECISIONS_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:verification-decisions`;
+const EVENTS_TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:sms-events`;
+const CONFIGURATION_SET = "fraud-verification";
+const CONFIGURATION_SET_ARN = `arn:aws:sms-voice:${REGION}:${ACCOUNT}:configuration-set/${CONFIGURATION_SET}`;
+/** The text events of the contract's "SMS delivery events": the event destination must send each of them. */
+const CONTRACT_TEXT_EVENTS = [
+  "TEXT_QUEUED",
+  "TEXT_PENDING",
+  "TEXT_DELIVERED",
+  "TEXT_SUCCESSFUL",
+  "TEXT_BLOCKED",
+  "TEXT_CARRIER_BLOCKED",
+  "TEXT_CARRIER_UNREACHABLE",
+  "TEXT_INVALID",
+  "TEXT_INVALID_MESSAGE",
+  "TEXT_UNREACHABLE",
+  "TEXT_SPAM",
+  "TEXT_TTL_EXPIRED",
+  "TEXT_PROTECT_BLOCKED",
+];
 const PHONE_ARN = `arn:aws:sms-voice:${REGION}:${ACCOUNT}:phone-number/${SMS_NUMBER.phoneNumberId}`;
 const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 
@@ -27,6 +56,11 @@ afterEach(async () => {
 async function queueAttributes(url: string): Promise<Record<string, string>> {
   const { Attributes } = await account.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }));
   return Attributes ?? {};
+}
+
+async function configurationSet() {
+  const { ConfigurationSets } = await sms.send(new DescribeConfigurationSetsCommand({ ConfigurationSetNames: [CONFIGURATION_SET] }));
+  return ConfigurationSets?.[0];
 }
 
 async function phoneNumber() {
@@ -67,6 +101,8 @@ describe("provision on a fresh account", () => {
       INBOUND_QUEUE_URL: expect.stringMatching(/\/two-way-sms-inbound$/) as string,
       DECISIONS_TOPIC_ARN,
       ORIGINATION_IDENTITY: PHONE_ARN,
+      SMS_CONFIGURATION_SET: CONFIGURATION_SET,
+      SMS_EVENTS_QUEUE_URL: expect.stringMatching(/\/sms-events$/) as string,
     });
 
     const inbound = await queueAttributes(outcome.environment["INBOUND_QUEUE_URL"] ?? "");
@@ -111,6 +147,49 @@ describe("provision on a fresh account", () => {
     expect(Keywords).toContainEqual({ Keyword: "JOIN", KeywordMessage: "Welcome! Reply STOP to opt out.", KeywordAction: "AUTOMATIC_RESPONSE" });
   });
 
+  it("sends every text event of the contract from a new configuration set to an events topic only that set may publish to", async () => {
+    const { environment } = await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+
+    expect(await configurationSet()).toMatchObject({
+      ConfigurationSetArn: CONFIGURATION_SET_ARN,
+      EventDestinations: [
+        {
+          EventDestinationName: "sms-events",
+          Enabled: true,
+          MatchingEventTypes: expect.arrayContaining(CONTRACT_TEXT_EVENTS) as unknown,
+          SnsDestination: { TopicArn: EVENTS_TOPIC_ARN },
+        },
+      ],
+    });
+    expect((await configurationSet())?.EventDestinations?.[0]?.MatchingEventTypes).toHaveLength(CONTRACT_TEXT_EVENTS.length);
+
+    const topic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN }));
+    expect(JSON.parse(topic.Attributes?.["Policy"] ?? "{}")).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AllowEndUserMessagingSmsEvents",
+          Effect: "Allow",
+          Principal: { Service: SMS_SERVICE_PRINCIPAL },
+          Action: "sns:Publish",
+          Resource: EVENTS_TOPIC_ARN,
+          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": CONFIGURATION_SET_ARN } },
+        },
+      ],
+    });
+    expect(topic.Attributes?.["KmsMasterKeyId"]).toBeUndefined();
+
+    const events = await queueAttributes(environment["SMS_EVENTS_QUEUE_URL"] ?? "");
+    expect(events).toMatchObject({ VisibilityTimeout: "30", SqsManagedSseEnabled: "true" });
+    expect(JSON.parse(events["RedrivePolicy"] ?? "{}")).toEqual({ deadLetterTargetArn: queueArn("sms-events-dlq"), maxReceiveCount: 5 });
+    expect(JSON.parse(events["Policy"] ?? "{}")).toMatchObject({
+      Statement: [{ Principal: { Service: "sns.amazonaws.com" }, Resource: queueArn("sms-events"), Condition: { ArnEquals: { "aws:SourceArn": EVENTS_TOPIC_ARN } } }],
+    });
+    const deadLetters = (await account.snapshot()).queues["sms-events-dlq"] ?? {};
+    expect(deadLetters["MessageRetentionPeriod"]).toBe("1209600");
+    expect(JSON.parse(deadLetters["RedriveAllowPolicy"] ?? "{}")).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("sms-events")] });
+  });
+
   it("wires the two-way topic to the inbound queue and the decisions topic to its consumer queue", async () => {
     const { environment } = await account.run(["--phone-number", SMS_NUMBER.phoneNumberId]);
 
@@ -122,9 +201,39 @@ describe("provision on a fresh account", () => {
 
     const snapshot = await account.snapshot();
     expect(snapshot.subscriptions).toEqual([
+      `${EVENTS_TOPIC_ARN} -> ${queueArn("sms-events")}`,
       `${INBOUND_TOPIC_ARN} -> ${queueArn("two-way-sms-inbound")}`,
       `${DECISIONS_TOPIC_ARN} -> ${queueArn("verification-decisions-consumer")}`,
     ]);
+  });
+
+  it("delivers the events of a text sent with the printed configuration set to the printed events queue, in SNS envelopes", async () => {
+    const { environment } = await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+
+    const { MessageId } = await sms.send(
+      new SendTextMessageCommand({
+        DestinationPhoneNumber: "+14255550182",
+        OriginationIdentity: environment["ORIGINATION_IDENTITY"],
+        MessageBody: "Your bank: approve 12.00 USD at ACME? Reply YES or NO",
+        ConfigurationSetName: environment["SMS_CONFIGURATION_SET"],
+      }),
+    );
+
+    const eventTypes: string[] = [];
+    const deadline = Date.now() + 10_000;
+    while (!eventTypes.includes("TEXT_DELIVERED") && Date.now() < deadline) {
+      const { Messages = [] } = await account.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: environment["SMS_EVENTS_QUEUE_URL"], WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+      );
+      for (const message of Messages) {
+        const envelope = JSON.parse(message.Body ?? "{}") as { Type?: string; TopicArn?: string; Message?: string };
+        expect(envelope).toMatchObject({ Type: "Notification", TopicArn: EVENTS_TOPIC_ARN });
+        const event = JSON.parse(envelope.Message ?? "{}") as { eventType: string; messageId: string };
+        expect(event.messageId).toBe(MessageId);
+        eventTypes.push(event.eventType);
+      }
+    }
+    expect(eventTypes).toEqual(["TEXT_QUEUED", "TEXT_DELIVERED"]);
   });
 
   it("changes nothing the second time: every step is keep and no mutating call is made", async () => {
@@ -173,6 +282,8 @@ describe("provision on a fresh account", () => {
     });
     const topic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: INBOUND_TOPIC_ARN }));
     expect(topic.Attributes?.["KmsMasterKeyId"]).toBe("alias/two-way-sms");
+    const eventsTopic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN }));
+    expect(eventsTopic.Attributes?.["KmsMasterKeyId"]).toBe("alias/two-way-sms");
   });
 
   it("repairs drift: a changed attribute is set back, and only that", async () => {
@@ -189,6 +300,79 @@ describe("provision on a fresh account", () => {
     ]);
     expect(account.mutatingCalls()).toEqual(["SQS.SetQueueAttributes"]);
     expect((await queueAttributes(environment["INBOUND_QUEUE_URL"] ?? ""))["VisibilityTimeout"]).toBe("30");
+  });
+
+  it("sets its event destination back when it was disabled, pointed elsewhere or narrowed (UpdateEventDestination), and only that", async () => {
+    await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+    const elsewhere = `arn:aws:sns:${REGION}:${ACCOUNT}:someone-elses-topic`;
+    await sms.send(
+      new UpdateEventDestinationCommand({
+        ConfigurationSetName: CONFIGURATION_SET,
+        EventDestinationName: "sms-events",
+        Enabled: false,
+        MatchingEventTypes: ["TEXT_DELIVERED"],
+        SnsDestination: { TopicArn: elsewhere },
+      }),
+    );
+    account.calls.length = 0;
+
+    const repair = await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+
+    expect(repair.result.steps.filter((s) => s.action !== "keep")).toEqual([
+      expect.objectContaining({
+        resource: `event destination ${CONFIGURATION_SET}/sms-events`,
+        action: "change",
+        detail: `enable it; send to ${EVENTS_TOPIC_ARN} (not ${elsewhere}); match the text event types the service reads`,
+      }),
+    ]);
+    expect(account.mutatingCalls()).toEqual(["SMS.UpdateEventDestination"]);
+    expect((await configurationSet())?.EventDestinations).toEqual([
+      {
+        EventDestinationName: "sms-events",
+        Enabled: true,
+        MatchingEventTypes: expect.arrayContaining(CONTRACT_TEXT_EVENTS) as unknown,
+        SnsDestination: { TopicArn: EVENTS_TOPIC_ARN },
+      },
+    ]);
+  });
+
+  it("gives the events topic back a policy that lets the SMS service publish", async () => {
+    await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+    const locked = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "sns:Publish", Resource: EVENTS_TOPIC_ARN }] };
+    await account.sns.send(new SetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN, AttributeName: "Policy", AttributeValue: JSON.stringify(locked) }));
+    account.calls.length = 0;
+
+    const repair = await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+
+    expect(repair.result.steps.filter((s) => s.action !== "keep")).toEqual([
+      expect.objectContaining({ resource: "sns topic sms-events", action: "change", detail: "set Policy" }),
+    ]);
+    expect(account.mutatingCalls()).toEqual(["SNS.SetTopicAttributes"]);
+    const topic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN }));
+    expect(JSON.parse(topic.Attributes?.["Policy"] ?? "{}")).toMatchObject({ Statement: [{ Principal: { Service: SMS_SERVICE_PRINCIPAL } }] });
+  });
+
+  it("adds its event destination to an existing configuration set of that name, leaving the set's other destinations alone", async () => {
+    const analytics = { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:analytics` };
+    await sms.send(new CreateConfigurationSetCommand({ ConfigurationSetName: CONFIGURATION_SET }));
+    await sms.send(
+      new CreateEventDestinationCommand({
+        ConfigurationSetName: CONFIGURATION_SET,
+        EventDestinationName: "analytics",
+        MatchingEventTypes: ["TEXT_ALL"],
+        SnsDestination: analytics,
+      }),
+    );
+
+    const outcome = await account.run(["--phone-number", SMS_NUMBER.phoneNumber]);
+
+    expect(actions(outcome)[`sms configuration set ${CONFIGURATION_SET}`]).toBe("keep");
+    expect(actions(outcome)[`event destination ${CONFIGURATION_SET}/sms-events`]).toBe("create");
+    expect(account.mutatingCalls()).not.toContain("SMS.CreateConfigurationSet");
+    expect((await configurationSet())?.EventDestinations).toEqual([
+      { EventDestinationName: "analytics", Enabled: true, MatchingEventTypes: ["TEXT_ALL"], SnsDestination: analytics },
+      expect.objectContaining({ EventDestinationName: "sms-events", SnsDestination: { TopicArn: EVENTS_TOPIC_ARN } }),
+    ]);
   });
 
   it("honours --prefix in every name", async () => {
@@ -215,13 +399,19 @@ describe("provision --dry-run", () => {
       "sqs queue verification-requests",
       "sqs queue two-way-sms-inbound",
       "sqs queue verification-decisions-consumer",
+      "sns topic sms-events",
+      "sqs queue sms-events-dlq",
+      "sqs queue sms-events",
       "subscription two-way-sms → two-way-sms-inbound",
+      "subscription sms-events → sms-events",
+      `sms configuration set ${CONFIGURATION_SET}`,
+      `event destination ${CONFIGURATION_SET}/sms-events`,
       `phone number ${SMS_NUMBER.phoneNumber} two-way SMS`,
       "keyword JOIN",
     ]) {
       expect(outcome.report).toMatch(new RegExp(`^create\\s+${resource.replace(/[.+?^${}()|[\]\\]/g, "\\$&")}\\s`, "m"));
     }
-    expect(outcome.report).toContain("Dry run: 13 change(s) planned, nothing was changed.");
+    expect(outcome.report).toContain("Dry run: 19 change(s) planned, nothing was changed.");
     expect(outcome.environment).toEqual({});
     expect(account.mutatingCalls()).toEqual([]);
     expect(await account.snapshot()).toEqual(before);
@@ -311,6 +501,30 @@ describe("provision refuses before changing anything", () => {
     expect(report).toContain('"kms:GenerateDataKey*"');
   });
 
+  it("a key whose policy lets the SMS service use it for the number but not for the configuration set's events", async () => {
+    const key = account.kms.addKey({
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "sms-voice.amazonaws.com" },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { ArnLike: { "aws:SourceArn": `arn:aws:sms-voice:${REGION}:${ACCOUNT}:phone-number/*` } },
+          },
+        ],
+      }),
+    });
+
+    const report = await expectRefusedWithoutChange(
+      ["--phone-number", SMS_NUMBER.phoneNumber, "--kms-key", key.KeyId],
+      new RegExp(`use kms:GenerateDataKey and kms:Decrypt for the delivery events of configuration set ${CONFIGURATION_SET} \\(aws:SourceArn ${CONFIGURATION_SET_ARN}\\)\\.`),
+    );
+    expect(report).not.toContain("two-way messages");
+    expect(report).toContain(`"arn:aws:sms-voice:${REGION}:${ACCOUNT}:*"`);
+  });
+
   it("an AWS managed key", async () => {
     account.kms.addKey({ keyManager: "AWS", alias: "alias/aws/sns" });
 
@@ -370,7 +584,40 @@ describe("provision accepts", () => {
     const inbound = await queueAttributes(outcome.environment["INBOUND_QUEUE_URL"] ?? "");
     expect(JSON.parse(inbound["Policy"] ?? "{}")).toMatchObject({ Statement: [{ Condition: { ArnEquals: { "aws:SourceArn": topicArn } } }] });
     expect(await phoneNumber()).toMatchObject({ TwoWayEnabled: true, TwoWayChannelArn: topicArn });
-    expect((await account.snapshot()).topics[INBOUND_TOPIC_ARN]).toBeUndefined();
+    const { topics } = await account.snapshot();
+    expect(topics[INBOUND_TOPIC_ARN]).toBeUndefined();
+    expect(topics[EVENTS_TOPIC_ARN]?.["KmsMasterKeyId"]).toBeUndefined();
+  });
+
+  it("an existing encrypted topic (the CDK stack's): the events topic takes the same key, and a second run keeps both", async () => {
+    const key = account.kms.addKey({
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "sms-voice.amazonaws.com" },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:sms-voice:${REGION}:${ACCOUNT}:*` } },
+          },
+        ],
+      }),
+    });
+    const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:stack-replies`;
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "sms-voice.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn }],
+    });
+    await account.sns.send(new CreateTopicCommand({ Name: "stack-replies", Attributes: { Policy: policy, KmsMasterKeyId: key.Arn } }));
+    const argv = ["--phone-number", SMS_NUMBER.phoneNumber, "--topic-arn", topicArn];
+
+    const first = await account.run(argv);
+
+    expect(first.result.outcome).toBe("applied");
+    expect((await account.sns.send(new GetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN }))).Attributes?.["KmsMasterKeyId"]).toBe(key.Arn);
+    const second = await account.run(argv);
+    expect(new Set(Object.values(actions(second)))).toEqual(new Set(["keep"]));
   });
 
   it("a customer managed symmetric key whose policy grants the SMS service", async () => {
@@ -388,6 +635,8 @@ describe("provision accepts", () => {
     expect(outcome.result.outcome).toBe("applied");
     const topic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: INBOUND_TOPIC_ARN }));
     expect(topic.Attributes?.["KmsMasterKeyId"]).toBe(key.Arn);
+    const eventsTopic = await account.sns.send(new GetTopicAttributesCommand({ TopicArn: EVENTS_TOPIC_ARN }));
+    expect(eventsTopic.Attributes?.["KmsMasterKeyId"]).toBe(key.Arn);
     expect(account.mutatingCalls().filter((call) => call.startsWith("KMS."))).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 // A fresh "account" per test for the provisioner: fauxqs (SNS, SQS, STS), the SMS sandbox
-// (Pinpoint SMS Voice v2) and the KMS stub, with every SDK call the provisioner makes recorded.
+// (Pinpoint SMS Voice v2, whose delivery events go where the text's configuration set says) and the
+// KMS stub, with every SDK call the provisioner makes recorded.
+import { DescribeConfigurationSetsCommand, PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient, GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
@@ -9,7 +11,8 @@ import type { ProvisionClients } from "../../provision/clients.ts";
 import { provision } from "../../provision/provision.ts";
 import type { ProvisionResult } from "../../provision/provision.ts";
 import { startSmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
-import type { PhoneNumberConfig, SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import type { DeliveryEventPublisher, PhoneNumberConfig, SmsSandbox } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import { eventDestinationPublisher } from "./event-destination-publisher.ts";
 import { startKmsStub } from "./kms-stub.ts";
 import type { KmsStub } from "./kms-stub.ts";
 
@@ -30,6 +33,8 @@ export interface AccountSnapshot {
   queues: Record<string, Record<string, string>>;
   topics: Record<string, Record<string, string>>;
   subscriptions: string[];
+  /** Each configuration set's event destinations. */
+  configurationSets: Record<string, unknown>;
 }
 
 export interface ProvisionHarness {
@@ -39,6 +44,7 @@ export interface ProvisionHarness {
   /** Clients outside the provisioner's (not recorded), for arranging and asserting. */
   sns: SNSClient;
   sqs: SQSClient;
+  sms: PinpointSMSVoiceV2Client;
   /** Every call the provisioner's clients made, as "Service.Command". */
   readonly calls: string[];
   mutatingCalls(): string[];
@@ -80,11 +86,14 @@ export async function startProvisionHarness(
   ],
 ): Promise<ProvisionHarness> {
   const fauxqs = await startFauxqs({ port: 0, logger: false });
-  const sandbox = await startSmsSandbox({ region: REGION, phoneNumbers });
-  const kms = await startKmsStub(REGION);
   const endpoint = fauxqs.address;
   const sns = new SNSClient({ region: REGION, endpoint });
   const sqs = new SQSClient({ region: REGION, endpoint, useQueueUrlAsEndpoint: false });
+  let publishDeliveryEvent: DeliveryEventPublisher = () => Promise.resolve();
+  const sandbox = await startSmsSandbox({ region: REGION, phoneNumbers, deliveryEvents: { publisher: (event) => publishDeliveryEvent(event) } });
+  const sms = new PinpointSMSVoiceV2Client({ region: REGION, endpoint: sandbox.url });
+  publishDeliveryEvent = eventDestinationPublisher(sandbox, sms, sns);
+  const kms = await startKmsStub(REGION);
   const calls: string[] = [];
 
   const snapshot = async (): Promise<AccountSnapshot> => {
@@ -101,7 +110,9 @@ export async function startProvisionHarness(
     const subscriptions = ((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? [])
       .map((s) => `${s.TopicArn ?? ""} -> ${s.Endpoint ?? ""}`)
       .sort();
-    return { queues, topics, subscriptions };
+    const { ConfigurationSets = [] } = await sms.send(new DescribeConfigurationSetsCommand({}));
+    const configurationSets = Object.fromEntries(ConfigurationSets.map((set) => [set.ConfigurationSetName ?? "", set.EventDestinations]));
+    return { queues, topics, subscriptions, configurationSets };
   };
 
   return {
@@ -110,6 +121,7 @@ export async function startProvisionHarness(
     kms,
     sns,
     sqs,
+    sms,
     calls,
     mutatingCalls: () => calls.filter((call) => !READ_ONLY.test(call.split(".")[1] ?? "")),
     async run(argv) {
@@ -133,6 +145,7 @@ export async function startProvisionHarness(
     async stop() {
       sns.destroy();
       sqs.destroy();
+      sms.destroy();
       await Promise.all([fauxqs.stop(), sandbox.close(), kms.close()]);
     },
   };
