@@ -12,8 +12,10 @@
   ARGV[7] now (ms)   ARGV[8] eventId of a decision   ARGV[9] retention (ms)   ARGV[10] publish lease (ms)
   ARGV[11] phone number
   The context is the fallback for an event that arrives before the question's MessageId was
-  recorded: a verification still SENDING, with no question known yet, takes the MessageId as its
-  question's.
+  recorded: a verification still SENDING, with no question known yet and its send under way (the
+  send lease held), takes the MessageId as its question's. Any other text names a transaction in its
+  context too (the list of open verifications names the first; a question whose send failed for us
+  may still have reached the carrier): none of them is taken for the question.
   Returns {outcome, fields}:
     undeliverable    a failure of the question: decided UNDELIVERABLE (reason = the event type)
     recorded         the question's status moved forward
@@ -37,7 +39,7 @@ if not txn then
   txn, viaContext = contextTxn, true
 end
 local vkey = prefix .. txn
-local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds')
+local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds', 'sl')
 local state, question, current = fields[1], fields[2] or '', fields[4] or ''
 if not state then return {'unknown', {}} end
 if question == '' then question = fields[3] or '' end
@@ -45,7 +47,8 @@ if question == '' then question = fields[3] or '' end
 if viaContext then
   if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
   -- Not indexed: only the question whose send is still being recorded may be reported on this way.
-  if state ~= 'SENDING' or question ~= '' then return {'other_text', {}} end
+  local sending = state == 'SENDING' and tonumber(fields[5] or '0') > now
+  if not sending or question ~= '' then return {'other_text', {}} end
   redis.call('HSET', vkey, 'dq', messageId)
   if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
 elseif question ~= messageId then
