@@ -579,7 +579,8 @@ export class ReferenceModel {
     }
     if (!questionOnItsWay || input.contextTxn === null) return undefined;
     const v = this.verifications.get(input.contextTxn);
-    if (!v || v.decision !== null || v.question !== null) return undefined;
+    // An earlier event ahead of the same record may have named the question already.
+    if (!v || v.decision !== null || (v.question !== null && v.question !== input.messageId)) return undefined;
     v.question = input.messageId;
     v.outbound ??= input.messageId;
     return v;

@@ -365,4 +365,19 @@ describe("regressions: contract deviations found by this test, fixed", () => {
       ),
     ),
   );
+
+  // Found by `npm run chaos` (an unreachable handset's verification left OPEN), then by this test.
+  const SECOND_AHEAD = /request t0 for .*: decision events/;
+  it("13. seed 1324932541: a second event ahead of the record of the send is dropped (TEXT_QUEUED, then the failure)", () =>
+    holdsAgainst(SECOND_AHEAD, () => replaySeed(1324932541, "186:0:2:1:3:3:3", "GLP:F", commandArbitraries)),
+  );
+  it("13. scenario: TEXT_QUEUED and TEXT_BLOCKED both before the send is recorded → t0 stays OPEN", () =>
+    holdsAgainst(SECOND_AHEAD, () =>
+      runCommands(
+        0,
+        [new EventInFlightCmd("TEXT_QUEUED", 0), new EventInFlightCmd("TEXT_BLOCKED", 0), new RequestCmd(0, 0, 600, 0, false)],
+        CONTRACT,
+      ),
+    ),
+  );
 });

@@ -88,6 +88,8 @@ export class World {
   readonly #logLines: string[] = [];
   #nextInbound = 1;
   #nextUnknown = 1;
+  /** Events the next question accepted gets before the service records it (deliveryEventInFlight). */
+  readonly #eventsInFlight: Array<{ eventType: string; lagMs: number }> = [];
   /** The step being run, which interleaved deliveries add their expectations to. */
   #current: Step | null = null;
   #interleaved = false;
@@ -214,26 +216,32 @@ export class World {
 
   /**
    * The next question the provider accepts is reported (eventType, `lagMs` ago) before the service
-   * records its MessageId: the event can only find it by its context.transactionId.
+   * records its MessageId: the event can only find it by its context.transactionId. Called again
+   * before that question, it adds an event after the first (both ahead of the record).
    */
   deliveryEventInFlight(eventType: string, lagMs: number): void {
     this.trace.push(`the next question accepted is reported ${eventType} before its send is recorded`);
+    this.#eventsInFlight.push({ eventType, lagMs });
+    if (this.#eventsInFlight.length > 1) return;
     this.sms.afterNextQuestion(async (accepted: SmsAttempt) => {
-      const event = smsEvent({
-        eventType,
-        at: this.clock.now() - lagMs,
-        messageId: accepted.messageId ?? "",
-        phone: accepted.destinationPhoneNumber,
-        transactionId: accepted.transactionId,
-        requestedAt: accepted.at,
-      });
-      const delivery: Delivery = { kind: "sms_event", event };
-      this.deliveries.push(delivery);
-      this.trace.push(`  (meanwhile) ${describe(delivery)}`);
-      const step = this.#current;
-      if (!step) throw new Error("harness: a question accepted outside a step");
-      merge(step, this.model.deliveryEvent(deliveryEventInput(event), this.clock.now(), true));
-      await this.#exec(delivery, true).catch((error: unknown) => this.#nestedErrors.push(error));
+      const events = this.#eventsInFlight.splice(0);
+      for (const { eventType: type, lagMs: lag } of events) {
+        const event = smsEvent({
+          eventType: type,
+          at: this.clock.now() - lag,
+          messageId: accepted.messageId ?? "",
+          phone: accepted.destinationPhoneNumber,
+          transactionId: accepted.transactionId,
+          requestedAt: accepted.at,
+        });
+        const delivery: Delivery = { kind: "sms_event", event };
+        this.deliveries.push(delivery);
+        this.trace.push(`  (meanwhile) ${describe(delivery)}`);
+        const step = this.#current;
+        if (!step) throw new Error("harness: a question accepted outside a step");
+        merge(step, this.model.deliveryEvent(deliveryEventInput(event), this.clock.now(), true));
+        await this.#exec(delivery, true).catch((error: unknown) => this.#nestedErrors.push(error));
+      }
     });
   }
 
@@ -316,6 +324,7 @@ export class World {
     this.sms.failNext.clear();
     this.model.failNextSms.clear();
     this.sms.afterNextQuestion(null);
+    this.#eventsInFlight.length = 0;
     const deadlines = [...this.model.verifications.values()].map((v) => v.deadline);
     const leases = PUBLISH_LEASE_MS + CONFIRMATION_LEASE_MS + EXPIRY_LEASE_MS;
     await this.passTime(Math.max(this.clock.now(), ...deadlines) + leases + 1_000 - this.clock.now());

@@ -12,10 +12,11 @@
   ARGV[7] now (ms)   ARGV[8] eventId of a decision   ARGV[9] retention (ms)   ARGV[10] publish lease (ms)
   ARGV[11] phone number
   The context is the fallback for an event that arrives before the question's MessageId was
-  recorded: a verification still SENDING, with no question known yet and its send under way (the
-  send lease held), takes the MessageId as its question's. Any other text names a transaction in its
-  context too (the list of open verifications names the first; a question whose send failed for us
-  may still have reached the carrier): none of them is taken for the question.
+  recorded: a verification still SENDING, with no question known yet (or this one, taken by an
+  earlier event) and its send under way (the send lease held), takes the MessageId as its
+  question's. Any other text names a transaction in its context too (the list of open verifications
+  names the first; a question whose send failed for us may still have reached the carrier): none of
+  them is taken for the question.
   Returns {outcome, fields}:
     undeliverable    a failure of the question: decided UNDELIVERABLE (reason = the event type)
     recorded         the question's status moved forward
@@ -48,7 +49,8 @@ if viaContext then
   if state == 'DECIDED' then return {'decided_already', redis.call('HGETALL', vkey)} end
   -- Not indexed: only the question whose send is still being recorded may be reported on this way.
   local sending = state == 'SENDING' and tonumber(fields[5] or '0') > now
-  if not sending or question ~= '' then return {'other_text', {}} end
+  -- An earlier event ahead of the same record may have taken this MessageId already.
+  if not sending or (question ~= '' and question ~= messageId) then return {'other_text', {}} end
   redis.call('HSET', vkey, 'dq', messageId)
   if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
 elseif question ~= messageId then
