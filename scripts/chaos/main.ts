@@ -1,7 +1,8 @@
 // `npm run chaos [-- --size ci|full] [--n 1000] [--seed 42] [--json report.json]`
 // Runs the chaos run (see run-chaos.ts), prints its report, and exits 1 when a decision was lost,
 // conflicting, split, unexpected or late, a decision held by the SNS outage went out more than 5 s
-// after SNS's return, a message was dead-lettered, the replay texted or decided anything, or a
+// after SNS's return, a message was dead-lettered, the replay texted or decided anything, an
+// UNDELIVERABLE came from no failure event of its question or from one after its decision, or a
 // worker crashed by itself.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -60,6 +61,7 @@ function formatReport(r: ChaosReport): string {
   const f = r.faults;
   const o = r.snsOutage;
   const replay = r.replay;
+  const e = r.deliveryEvents;
   const seconds = (ms: number | null) => (ms === null ? "-" : `${(ms / 1000).toFixed(2)} s`);
   const rows: Array<[string, string | number]> = [
     ["verifications (decisions expected)", d.expected],
@@ -81,7 +83,15 @@ function formatReport(r: ChaosReport): string {
     ["replies sent / decisions taken while SNS was down", `${o.repliesSentDuringOutage} / ${o.decidedDuringOutage}`],
     ["decisions held until SNS's return, all published", o.heldUntilReturn],
     ["SNS's return to the last of them published", seconds(o.lastPublishAfterReturnMs)],
-    ["dead-lettered requests / replies", `${r.deadLettered.requests} / ${r.deadLettered.inbound}`],
+    ["delivery events sent / sent twice / out of order / late / unknown MessageId", `${e.eventsSent} / ${e.duplicates} / ${e.reordered} / ${e.late} / ${e.strays}`],
+    [
+      "failure events sent for questions (after their decision) / for other texts",
+      `${e.questionFailures} (${e.questionFailuresAfterDecision}) / ${e.otherTextFailures}`,
+    ],
+    ["UNDELIVERABLE by a failure event / none sent for it / sent after its decision", `${e.undeliverableByEvent} / ${e.withoutFailureSent} / ${e.afterDecision}`],
+    ["other decisions showing delivery FAILED", e.failedDeliveryOtherwise],
+    ["failure event to UNDELIVERABLE published: longest / over 5 s", `${seconds(e.maxFailureToPublishMs)} / ${e.slowerThan5s}`],
+    ["dead-lettered requests / replies / delivery events", `${r.deadLettered.requests} / ${r.deadLettered.inbound} / ${r.deadLettered.smsEvents}`],
     ["replay: requests sent again", replay.requestsReplayed],
     ["replay: questions texted / other SMS (owed confirmations)", `${replay.questionsTexted} / ${replay.otherSmsSent}`],
     ["replay: events / with a new eventId / with another body", `${replay.eventsPublished} / ${replay.newEventIds} / ${replay.changedBodies}`],
@@ -106,6 +116,7 @@ function formatReport(r: ChaosReport): string {
   ];
   for (const [kind, examples] of Object.entries(d.examples)) if (examples.length > 0) lines.push(`  e.g. ${kind}: ${examples.join("; ")}`);
   if (replay.examples.length > 0) lines.push(`  e.g. replay: ${replay.examples.join("; ")}`);
+  if (e.examples.length > 0) lines.push(`  e.g. delivery: ${e.examples.join("; ")}`);
   lines.push(r.failures.length === 0 ? "RESULT: pass" : `RESULT: FAIL (${r.failures.join(", ")})`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 // What a chaos run saw, reduced to the figures that prove (or disprove) "exactly one decision".
 // Pure: the run collects observations, this judges them (and test/chaos/report.test.ts judges this).
+import { deliveryFailureTypes } from "../../src/domain/sms-delivery-event.ts";
 
 export type Decision = "APPROVED" | "DENIED" | "EXPIRED" | "OPTED_OUT" | "UNDELIVERABLE" | "CANCELLED";
 
@@ -37,6 +38,7 @@ interface EventBody {
   undeliverableReason?: string | null;
   requestedAt: string;
   decidedAt: string;
+  delivery?: { status: string; at: string } | null;
 }
 
 /** EXPIRED must be published within this long after the deadline (contract). */
@@ -306,5 +308,96 @@ export function replayFailures(figures: ReplayFigures): string[] {
   if (figures.questionsTexted > 0) failed.push(`${figures.questionsTexted} questions texted again by the replay`);
   if (figures.newEventIds > 0) failed.push(`${figures.newEventIds} events with a new eventId after the replay`);
   if (figures.changedBodies > 0) failed.push(`${figures.changedBodies} events re-published with another body after the replay`);
+  return failed;
+}
+
+/** A failure event the run's carrier sent for a question. */
+export interface FailureSent {
+  transactionId: string;
+  eventType: string;
+  /** When it was put on the sms-events queue (ms since the epoch). */
+  sentAt: number;
+  /** The run had already seen a decision for the transaction (a decisive reply's, say) when it sent it. */
+  afterDecision: boolean;
+}
+
+/** UNDELIVERABLE decided by a delivery event, against the failure events the run sent. */
+export interface DeliveryFigures {
+  /** Verifications decided UNDELIVERABLE with a delivery failure type as the reason. */
+  undeliverableByEvent: number;
+  /** Of those, with no failure event of that type sent for the question before the decision. */
+  withoutFailureSent: number;
+  /** Of those, whose failure events of that type were all sent after the run had seen a decision for it. */
+  afterDecision: number;
+  /** Events whose `delivery` says FAILED but that are not an UNDELIVERABLE by a delivery event. */
+  failedDeliveryOtherwise: number;
+  /** From the first failure event sent (or the end of an outage covering it) to the UNDELIVERABLE published, the longest. */
+  maxFailureToPublishMs: number | null;
+  /** Of them, published more than 5 s after. */
+  slowerThan5s: number;
+  examples: string[];
+}
+
+export function judgeDeliveryEvents(
+  observations: readonly Observation[],
+  failuresSent: readonly FailureSent[],
+  outages: readonly Outage[] = [],
+): DeliveryFigures {
+  const failureTypes: readonly string[] = deliveryFailureTypes;
+  const sentFor = new Map<string, FailureSent[]>();
+  for (const failure of failuresSent) sentFor.set(failure.transactionId, [...(sentFor.get(failure.transactionId) ?? []), failure]);
+  const figures: DeliveryFigures = {
+    undeliverableByEvent: 0,
+    withoutFailureSent: 0,
+    afterDecision: 0,
+    failedDeliveryOtherwise: 0,
+    maxFailureToPublishMs: null,
+    slowerThan5s: 0,
+    examples: [],
+  };
+  const note = (text: string) => {
+    if (figures.examples.length < EXAMPLES) figures.examples.push(text);
+  };
+  const firstOf = new Map<string, { event: EventBody; publishedAt: number }>();
+  for (const observation of observations) {
+    const event = JSON.parse(observation.body) as EventBody;
+    const byEvent = event.decision === "UNDELIVERABLE" && failureTypes.includes(event.undeliverableReason ?? "");
+    if (event.delivery?.status === "FAILED" && !byEvent) {
+      figures.failedDeliveryOtherwise += 1;
+      note(`${event.transactionId}: ${event.decision} with delivery FAILED`);
+    }
+    if (!byEvent) continue;
+    const seen = firstOf.get(event.eventId);
+    if (!seen || publishedAt(observation) < seen.publishedAt) firstOf.set(event.eventId, { event, publishedAt: publishedAt(observation) });
+  }
+  for (const { event, publishedAt: published } of firstOf.values()) {
+    figures.undeliverableByEvent += 1;
+    const decidedAt = Date.parse(event.decidedAt);
+    const candidates = (sentFor.get(event.transactionId) ?? []).filter((f) => f.eventType === event.undeliverableReason && f.sentAt <= decidedAt);
+    if (candidates.length === 0) {
+      figures.withoutFailureSent += 1;
+      note(`${event.transactionId}: UNDELIVERABLE ${event.undeliverableReason} without such a failure sent for its question before ${event.decidedAt}`);
+      continue;
+    }
+    const inTime = candidates.filter((f) => !f.afterDecision);
+    if (inTime.length === 0) {
+      figures.afterDecision += 1;
+      note(`${event.transactionId}: UNDELIVERABLE ${event.undeliverableReason} by a failure sent after its decision`);
+      continue;
+    }
+    const due = expiryDueAt(Math.min(...inTime.map((f) => f.sentAt)), outages);
+    const delay = published - due;
+    figures.maxFailureToPublishMs = Math.max(figures.maxFailureToPublishMs ?? delay, delay);
+    if (delay > EXPIRY_GRACE_MS) figures.slowerThan5s += 1;
+  }
+  return figures;
+}
+
+/** The delivery figures that fail a run (a slow UNDELIVERABLE is reported, not failed: see the README). */
+export function deliveryFailures(figures: DeliveryFigures): string[] {
+  const failed: string[] = [];
+  if (figures.withoutFailureSent > 0) failed.push(`${figures.withoutFailureSent} UNDELIVERABLE without a failure event for the question`);
+  if (figures.afterDecision > 0) failed.push(`${figures.afterDecision} UNDELIVERABLE by a failure event after the decision`);
+  if (figures.failedDeliveryOtherwise > 0) failed.push(`${figures.failedDeliveryOtherwise} events with delivery FAILED that a failure did not decide`);
   return failed;
 }

@@ -3,6 +3,9 @@
 // the contract knows, SQS-level duplicates, while workers are SIGKILLed and restarted, Redis is
 // SIGKILLed and restarted, every worker is killed at once, a share of SMS and SNS calls fail, and SNS
 // refuses every publish for longer than the inbound queue takes to dead-letter a failing reply.
+// A carrier (carrier.ts) reports every text on the sms-events queue, events duplicated, out of
+// order and late; some handsets are unreachable (UNDELIVERABLE within seconds), some failures race a
+// YES, some come after the decision (they must decide nothing).
 // Once everything is decided, every request is sent again: that must text nobody and decide nothing.
 // Decisions are observed as a subscriber sees them: by draining the decisions-consumer queue.
 import { randomUUID } from "node:crypto";
@@ -15,16 +18,20 @@ import { startFauxqs, type FauxqsServer } from "fauxqs";
 import { freePort, startRedisServer, type PrivateRedis } from "../../dev/redis-server.ts";
 import { fauxqsInit, localNames, MAX_RECEIVE_COUNT } from "../../dev/local-topology.ts";
 import { startSmsSandbox, type SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
+import { ChaosCarrier, randomFailureType, type CarrierFigures } from "./carrier.ts";
 import { smsSendFaults, snsPublishFaults, startFaultProxy, type FaultProxy, type RuleStats } from "./fault-proxy.ts";
 import {
+  deliveryFailures,
   failures,
   judgeDecisions,
+  judgeDeliveryEvents,
   judgeOutage,
   judgeReplay,
   outageFailures,
   replayFailures,
   type Decision,
   type DecisionFigures,
+  type DeliveryFigures,
   type Expectation,
   type Observation,
   type Outage,
@@ -61,8 +68,17 @@ export interface ChaosOptions {
   smsFailAfterSendShare: number;
   snsFailShare: number;
   snsFailAfterPublishShare: number;
-  /** Share of requests and replies sent twice (the same body) to the queue. */
+  /** Share of requests, replies and delivery events sent twice (the same body) to their queue. */
   duplicateShare: number;
+  /** Delivery events: shares of texts whose final event overtakes its TEXT_QUEUED, or comes 5-20 s late. */
+  eventReorderShare: number;
+  eventLateShare: number;
+  /** Share of texts also reported under a MessageId nobody sent. */
+  strayEventShare: number;
+  /** Share of confirmations and other texts (not questions) that fail at the carrier. */
+  otherTextFailShare: number;
+  /** Share of answered verifications whose question the carrier reports failed after their decision. */
+  lateFailureShare: number;
   log: (line: string) => void;
 }
 
@@ -98,6 +114,11 @@ export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaos
   snsFailShare: 0.45,
   snsFailAfterPublishShare: 0.1,
   duplicateShare: 0.25,
+  eventReorderShare: 0.2,
+  eventLateShare: 0.15,
+  strayEventShare: 0.05,
+  otherTextFailShare: 0.1,
+  lateFailureShare: 0.3,
 };
 
 export interface ChaosReport {
@@ -116,8 +137,10 @@ export interface ChaosReport {
     to: string;
   };
   replay: ReplayFigures;
+  /** The carrier's delivery events, and the UNDELIVERABLE decisions they took, judged. */
+  deliveryEvents: CarrierFigures & DeliveryFigures;
   /** Messages the dead-letter queues hold at the end (each a message the service gave up on). */
-  deadLettered: { requests: number; inbound: number };
+  deadLettered: { requests: number; inbound: number; smsEvents: number };
   faults: {
     /** What happened when (ISO time): kills, restarts, the Redis restart, the end of the faults. */
     timeline: string[];
@@ -151,7 +174,18 @@ const ORIGINATION = "+18885550100";
 const VISIBILITY_TIMEOUT_SECONDS = 5;
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-type Scenario = "yes" | "no" | "stop" | "help-yes" | "garbage-no" | "code-pair" | "silent" | "cancel" | "undeliverable";
+type Scenario =
+  | "yes"
+  | "no"
+  | "stop"
+  | "help-yes"
+  | "garbage-no"
+  | "code-pair"
+  | "silent"
+  | "cancel"
+  | "undeliverable"
+  | "unreachable"
+  | "failure-races-yes";
 
 const WEIGHTS: Array<[Scenario, number]> = [
   ["yes", 18],
@@ -163,6 +197,8 @@ const WEIGHTS: Array<[Scenario, number]> = [
   ["silent", 20],
   ["cancel", 8],
   ["undeliverable", 4],
+  ["unreachable", 6],
+  ["failure-races-yes", 3],
 ];
 
 const ACCEPTABLE: Record<Scenario, Decision[]> = {
@@ -177,7 +213,14 @@ const ACCEPTABLE: Record<Scenario, Decision[]> = {
   // A cancellation held up (a killed worker's long poll) past the deadline finds it EXPIRED.
   cancel: ["CANCELLED", "EXPIRED"],
   undeliverable: ["UNDELIVERABLE"],
+  // The carrier fails every text: the failure event decides, long before the 600 s window ends.
+  unreachable: ["UNDELIVERABLE"],
+  // The question's failure and a YES at about the same time: either decides, exactly one.
+  "failure-races-yes": ["APPROVED", "UNDELIVERABLE"],
 };
+
+/** Scenarios whose question may get a failure event after their decision (which must change nothing). */
+const ANSWERED: readonly Scenario[] = ["yes", "no", "stop", "help-yes", "garbage-no"];
 
 interface Verification {
   transactionId: string;
@@ -189,6 +232,8 @@ interface Verification {
   partner?: Verification;
   /** The second of a code pair: requested right after the first. */
   second?: boolean;
+  /** The carrier reports its question failed once the run has seen its decision. */
+  failsAfterDecision?: boolean;
 }
 
 /** mulberry32: a small seeded PRNG, so a run's traffic and faults are repeatable from its seed. */
@@ -263,6 +308,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       INBOUND_QUEUE_URL: queueUrl(localNames.inboundQueue),
       DECISIONS_TOPIC_ARN: topicArn(localNames.decisionsTopic),
       ORIGINATION_IDENTITY: ORIGINATION,
+      SMS_EVENTS_QUEUE_URL: queueUrl(localNames.smsEventsQueue),
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       SHUTDOWN_TIMEOUT_SECONDS: "2",
       LOG_LEVEL: "info",
@@ -293,6 +339,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`${options.workers} workers up; redis on ${redisPort} (appendfsync always); seed ${options.seed}`);
 
     // --- the traffic -----------------------------------------------------------------------------
+    /** Transactions the run has seen a decision event for. */
+    const seenDecision = new Set<string>();
+    const carrier = new ChaosCarrier({
+      random,
+      later,
+      send: (json) => {
+        const wire = random() < 0.5 ? sqsSafe(json) : envelope(json, topicArn(localNames.smsEventsTopic));
+        emulator.sendMessage(localNames.smsEventsQueue, wire);
+      },
+      duplicateShare: options.duplicateShare,
+      reorderShare: options.eventReorderShare,
+      lateShare: options.eventLateShare,
+      strayShare: options.strayEventShare,
+      otherTextFailShare: options.otherTextFailShare,
+      decided: (transactionId) => seenDecision.has(transactionId),
+    });
     const verifications: Verification[] = [];
     const expectations = new Map<string, Expectation>();
     let phoneCounter = 0;
@@ -352,6 +414,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         second.second = true;
       }
       if (scenario === "undeliverable") sandbox.optOut(phone);
+      if (scenario === "unreachable") carrier.handset(phone, { kind: "fails", eventType: randomFailureType(random) });
+      if (scenario === "failure-races-yes") carrier.handset(phone, { kind: "withheld" });
+      if (ANSWERED.includes(scenario) && random() < options.lateFailureShare) {
+        first.failsAfterDecision = true;
+        carrier.handset(phone, { kind: "withheld" });
+      }
     }
     const byTransaction = new Map(verifications.map((v) => [v.transactionId, v]));
 
@@ -389,7 +457,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Decisions, as a subscriber of the decisions topic sees them.
     const observations: Observation[] = [];
-    const decidedListeners = new Map<string, () => void>();
+    /** Run once when the run first sees a decision for the transaction. */
+    const decidedListeners = new Map<string, Array<() => void>>();
+    const whenDecided = (transactionId: string, run: () => void) =>
+      decidedListeners.set(transactionId, [...(decidedListeners.get(transactionId) ?? []), run]);
     let draining = true;
     const drain = async () => {
       const url = queueUrl(localNames.decisionsQueue);
@@ -407,7 +478,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           const body = outer.Message ?? "{}";
           observations.push({ arrivedAt: Date.now(), body, decisionAttribute: outer.MessageAttributes?.decision?.Value });
           const transactionId = (JSON.parse(body) as { transactionId?: string }).transactionId ?? "";
-          decidedListeners.get(transactionId)?.();
+          seenDecision.add(transactionId);
+          const listeners = decidedListeners.get(transactionId) ?? [];
+          decidedListeners.delete(transactionId);
+          for (const listener of listeners) listener();
         }
         if (messages.length > 0) {
           await sqs.send(
@@ -445,21 +519,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // "YES 417" names one verification; once it is decided, a plain "NO" can only mean the other.
       expectations.set(target.transactionId, { ...expectations.get(target.transactionId)!, acceptable: ["APPROVED"] });
       expectations.set(other.transactionId, { ...expectations.get(other.transactionId)!, acceptable: ["DENIED"] });
-      decidedListeners.set(target.transactionId, () => {
-        decidedListeners.delete(target.transactionId);
-        later(between(200, 1_500), () => sendReply(other, "no", random() < 0.5 ? "" : null));
-      });
+      whenDecided(target.transactionId, () => later(between(200, 1_500), () => sendReply(other, "no", random() < 0.5 ? "" : null)));
       later(between(200, 2_000), () => sendReply(target, `yes ${code}`, random() < 0.5 ? "" : null));
     };
     sandbox.on("sent", (sms) => {
+      const isQuestion = sms.messageBody.includes(QUESTION_MARKER);
+      carrier.textSent(sms, isQuestion);
       const transactionId = sms.context?.transactionId;
       const verification = transactionId ? byTransaction.get(transactionId) : undefined;
       if (!transactionId || !verification) return;
-      if (sms.messageBody.includes(QUESTION_MARKER)) questionCount.set(transactionId, (questionCount.get(transactionId) ?? 0) + 1);
+      if (isQuestion) questionCount.set(transactionId, (questionCount.get(transactionId) ?? 0) + 1);
       if (questions.has(transactionId)) return;
       questions.set(transactionId, sms);
       const previous = sms.messageId;
       const think = () => between(200, 2_500);
+      if (verification.failsAfterDecision) {
+        whenDecided(transactionId, () => carrier.reportFinal(sms, randomFailureType(random), between(200, 3_000)));
+      }
       switch (verification.scenario) {
         case "yes":
           later(think(), () => sendReply(verification, "YES", previous));
@@ -481,6 +557,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         case "code-pair":
           onCodePair(verification);
           break;
+        case "failure-races-yes": {
+          const at = think();
+          later(at, () => sendReply(verification, "YES", previous));
+          carrier.reportFinal(sms, randomFailureType(random), Math.max(0, at + between(-300, 300)));
+          break;
+        }
         default:
           break;
       }
@@ -607,7 +689,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         decided.add((JSON.parse(observations[counted]!.body) as { transactionId: string }).transactionId);
       }
       const chaosOver = Date.now() - t0 >= Math.max(options.chaosMs, options.sendWindowMs) && pool.running.length === options.workers;
-      if (chaosOver && decided.size >= expectations.size && quiet(localNames.requestsQueue) && quiet(localNames.inboundQueue)) {
+      const queuesQuiet = quiet(localNames.requestsQueue) && quiet(localNames.inboundQueue) && quiet(localNames.smsEventsQueue);
+      if (chaosOver && decided.size >= expectations.size && queuesQuiet && carrier.pending === 0) {
         ended = "quiescent";
         break;
       }
@@ -678,10 +761,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const deadLettered = {
       requests: queuesAtEnd[localNames.requestsDlq]?.ready ?? 0,
       inbound: queuesAtEnd[localNames.inboundDlq]?.ready ?? 0,
+      smsEvents: queuesAtEnd[localNames.smsEventsDlq]?.ready ?? 0,
     };
-    const failed = [...failures(figures), ...outageFailures(outageFigures), ...replayFailures(replay)];
-    if (deadLettered.requests + deadLettered.inbound > 0) {
-      failed.push(`${deadLettered.requests} requests and ${deadLettered.inbound} replies dead-lettered`);
+    const deliveryFigures = judgeDeliveryEvents(observations.slice(0, runObservations), carrier.failuresSent, [outage, ...unable]);
+    const failed = [...failures(figures), ...outageFailures(outageFigures), ...replayFailures(replay), ...deliveryFailures(deliveryFigures)];
+    if (deadLettered.requests + deadLettered.inbound + deadLettered.smsEvents > 0) {
+      failed.push(
+        `${deadLettered.requests} requests, ${deadLettered.inbound} replies and ${deadLettered.smsEvents} delivery events dead-lettered`,
+      );
     }
     if (pool.stats.unexpectedExits.length > 0) failed.push(`${pool.stats.unexpectedExits.length} worker(s) exited by themselves`);
     const shownOptions: Partial<ChaosOptions> = { ...options };
@@ -699,6 +786,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         to: new Date(outage.to).toISOString(),
       },
       replay,
+      deliveryEvents: { ...carrier.figures, ...deliveryFigures },
       deadLettered,
       faults: {
         timeline,

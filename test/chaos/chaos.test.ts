@@ -1,9 +1,11 @@
 // The chaos run (scripts/chaos) at CI size: 60 verifications on 3 service processes, with workers
 // SIGKILLed, Redis SIGKILLed and restarted, every worker killed at once, SMS and SNS calls failing,
-// SNS down for longer than the inbound redrive, duplicate deliveries, and every request replayed at
-// the end. Asserts the report: exit 0, nothing lost, conflicting, split, late or dead-lettered, what
-// the outage held published within 5 s of SNS's return, the replay changed nothing, and that the
-// faults really happened. CHAOS_SEED=<n> replays a run (the traffic and the fault rolls
+// SNS down for longer than the inbound redrive, duplicate deliveries, delivery events (duplicated,
+// out of order, late, failures of unreachable handsets, failures racing a YES or after the decision),
+// and every request replayed at the end. Asserts the report: exit 0, nothing lost, conflicting,
+// split, late or dead-lettered, what the outage held published within 5 s of SNS's return, the
+// replay changed nothing, every UNDELIVERABLE by a delivery event had its failure sent before any
+// decision, and that the faults really happened. CHAOS_SEED=<n> replays a run (the traffic and the fault rolls
 // follow the seed; timing does not).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -62,6 +64,13 @@ describe("chaos run, CI size", () => {
         expect(report.faults.sns.failedBefore).toBeGreaterThan(0);
         expect(report.faults.sns.refusedWhileDown).toBeGreaterThan(0);
         expect(report.faults.duplicateRequestsSent + report.faults.duplicateRepliesSent).toBeGreaterThan(0);
+        const events = report.deliveryEvents;
+        expect({ twice: events.duplicates > 0, outOfOrder: events.reordered > 0, late: events.late > 0 }, output).toEqual({
+          twice: true,
+          outOfOrder: true,
+          late: true,
+        });
+        expect(events.questionFailuresAfterDecision, output).toBeGreaterThan(0);
         // Every kind of decision was exercised.
         expect(Object.keys(d.byDecision).sort(), output).toEqual(["APPROVED", "CANCELLED", "DENIED", "EXPIRED", "OPTED_OUT", "UNDELIVERABLE"]);
 
@@ -86,7 +95,14 @@ describe("chaos run, CI size", () => {
         expect(outage.decidedDuringOutage, output).toBeGreaterThan(0);
         expect(outage.heldUntilReturn, output).toBeGreaterThan(0);
         expect(outage.lastPublishAfterReturnMs, output).toBeLessThanOrEqual(5_000);
-        expect(report.deadLettered, output).toEqual({ requests: 0, inbound: 0 });
+        expect(report.deadLettered, output).toEqual({ requests: 0, inbound: 0, smsEvents: 0 });
+
+        // Unreachable handsets were decided by their failure events, and no other failure decided.
+        expect(events.undeliverableByEvent, output).toBeGreaterThan(0);
+        expect(
+          { withoutFailure: events.withoutFailureSent, afterDecision: events.afterDecision, failedOtherwise: events.failedDeliveryOtherwise },
+          output,
+        ).toEqual({ withoutFailure: 0, afterDecision: 0, failedOtherwise: 0 });
 
         // Every request sent again after the run: no question texted, no new or changed event.
         expect(report.replay.requestsReplayed).toBeGreaterThanOrEqual(60);

@@ -1,14 +1,17 @@
 // The chaos run's judge (scripts/chaos/report.ts): each way a run can go wrong is counted and fails it.
 import { describe, expect, it } from "vitest";
 import {
+  deliveryFailures,
   failures,
   judgeDecisions,
+  judgeDeliveryEvents,
   judgeOutage,
   judgeReplay,
   outageFailures,
   replayFailures,
   type Decision,
   type Expectation,
+  type FailureSent,
   type Observation,
 } from "../../scripts/chaos/report.ts";
 
@@ -21,7 +24,15 @@ function expectation(transactionId: string, acceptable: Decision[], expiresInSec
 function event(
   transactionId: string,
   decision: Decision,
-  options: { eventId?: string; arrivedAt?: number; decidedAt?: number; attribute?: string; extra?: string; reason?: string } = {},
+  options: {
+    eventId?: string;
+    arrivedAt?: number;
+    decidedAt?: number;
+    attribute?: string;
+    extra?: string;
+    reason?: string;
+    delivery?: "PENDING" | "DELIVERED" | "FAILED";
+  } = {},
 ): Observation {
   const body = JSON.stringify({
     eventType: "verification.decided",
@@ -32,6 +43,7 @@ function event(
     requestedAt: new Date(T0).toISOString(),
     decidedAt: new Date(options.decidedAt ?? T0 + 1_000).toISOString(),
     ...(options.extra ? { note: options.extra } : {}),
+    delivery: options.delivery ? { status: options.delivery, at: new Date(T0 + 500).toISOString() } : null,
   });
   return { arrivedAt: options.arrivedAt ?? T0 + 1_100, body, decisionAttribute: options.attribute ?? decision };
 }
@@ -125,5 +137,55 @@ describe("chaos report", () => {
     });
     expect(noisy).toMatchObject({ newEventIds: 1, changedBodies: 1 });
     expect(replayFailures(noisy)).toHaveLength(3);
+  });
+});
+
+describe("chaos report: UNDELIVERABLE by delivery events", () => {
+  const failure = (transactionId: string, eventType: string, sentAt: number, afterDecision = false): FailureSent => ({
+    transactionId,
+    eventType,
+    sentAt,
+    afterDecision,
+  });
+
+  it("passes an UNDELIVERABLE whose question's failure was sent before it and before any decision", () => {
+    const figures = judgeDeliveryEvents(
+      [
+        event("u", "UNDELIVERABLE", { reason: "TEXT_BLOCKED", delivery: "FAILED", decidedAt: T0 + 1_200, arrivedAt: T0 + 1_300 }),
+        event("u", "UNDELIVERABLE", { reason: "TEXT_BLOCKED", delivery: "FAILED", decidedAt: T0 + 1_200, arrivedAt: T0 + 2_000 }),
+        event("a", "APPROVED", { delivery: "DELIVERED" }),
+        event("o", "UNDELIVERABLE", { reason: "OPTED_OUT" }),
+      ],
+      [failure("u", "TEXT_BLOCKED", T0 + 1_000), failure("u", "TEXT_BLOCKED", T0 + 2_500, true), failure("a", "TEXT_SPAM", T0 + 3_000, true)],
+    );
+    expect(figures).toMatchObject({ undeliverableByEvent: 1, withoutFailureSent: 0, afterDecision: 0, failedDeliveryOtherwise: 0, maxFailureToPublishMs: 300 });
+    expect(deliveryFailures(figures)).toEqual([]);
+  });
+
+  it("counts and fails an UNDELIVERABLE no failure explains, one by a failure after the decision, and FAILED in another decision", () => {
+    const figures = judgeDeliveryEvents(
+      [
+        event("never", "UNDELIVERABLE", { reason: "TEXT_SPAM", delivery: "FAILED" }),
+        event("other-type", "UNDELIVERABLE", { reason: "TEXT_SPAM", delivery: "FAILED" }),
+        event("too-early", "UNDELIVERABLE", { reason: "TEXT_SPAM", delivery: "FAILED", decidedAt: T0 + 1_000 }),
+        event("after", "UNDELIVERABLE", { reason: "TEXT_UNREACHABLE", delivery: "FAILED", decidedAt: T0 + 5_000 }),
+        event("approved", "APPROVED", { delivery: "FAILED" }),
+      ],
+      [
+        failure("other-type", "TEXT_BLOCKED", T0),
+        failure("too-early", "TEXT_SPAM", T0 + 1_001),
+        failure("after", "TEXT_UNREACHABLE", T0 + 4_000, true),
+      ],
+    );
+    expect(figures).toMatchObject({ undeliverableByEvent: 4, withoutFailureSent: 3, afterDecision: 1, failedDeliveryOtherwise: 1 });
+    expect(deliveryFailures(figures)).toHaveLength(3);
+  });
+
+  it("times the UNDELIVERABLE from its first failure, or from the end of an outage covering it", () => {
+    const observations = [event("u", "UNDELIVERABLE", { reason: "TEXT_BLOCKED", decidedAt: T0 + 20_000, arrivedAt: T0 + 26_000 })];
+    const failures = [failure("u", "TEXT_BLOCKED", T0 + 10_000), failure("u", "TEXT_BLOCKED", T0 + 12_000)];
+    expect(judgeDeliveryEvents(observations, failures)).toMatchObject({ maxFailureToPublishMs: 16_000, slowerThan5s: 1 });
+    const covered = judgeDeliveryEvents(observations, failures, [{ from: T0 + 5_000, to: T0 + 22_000 }]);
+    expect(covered).toMatchObject({ maxFailureToPublishMs: 4_000, slowerThan5s: 0 });
   });
 });

@@ -7,7 +7,8 @@ import type { VerificationRequest } from "../../src/domain/messages.ts";
 import { parseReply, type ReplyIntent } from "../../src/domain/reply.ts";
 import type { SmsKind } from "../../src/ports.ts";
 import type { PublishFault } from "./fakes.ts";
-import { ORIGINATION, OTHER_NUMBER, PHONES, type Delivery, type World } from "./world.ts";
+import { DELIVERED_TYPES, FAILURE_TYPES, PENDING_TYPES } from "./reference-model.ts";
+import { ORIGINATION, OTHER_NUMBER, PHONES, smsEvent, type Delivery, type World } from "./world.ts";
 
 export const TRANSACTIONS = 6;
 const TTLS = [30, 60, 600, 600, 3600] as const;
@@ -405,6 +406,175 @@ export class ProviderRefusesCmd implements fc.AsyncCommand<W, W> {
   }
 }
 
+// ---- SMS delivery events ----------------------------------------------------------------------------
+
+/**
+ * Which text an event reports on: the latest question of an undecided verification; any question the
+ * provider accepted (an older one, one whose verification is decided: a late event); any other text (a
+ * confirmation, a re-prompt, the list…); or a MessageId nobody recorded, with the context of a
+ * transaction (a question whose send the service never heard of) or none.
+ */
+export type EventTarget =
+  | { of: "open-question"; pick: number }
+  | { of: "question"; pick: number }
+  | { of: "text"; pick: number }
+  | { of: "unknown"; context: number | null };
+
+export interface EventSpec {
+  target: EventTarget;
+  eventType: string;
+  /** How long before it is handled the event happened (eventTimestamp). */
+  lagMs: number;
+  /** With destinationPhoneNumber (else only the context names the phone). */
+  withPhone: boolean;
+}
+
+interface ReportedText {
+  messageId: string;
+  phone: string;
+  transactionId: string | null;
+  requestedAt?: number;
+}
+
+function reportedText(world: W, target: EventTarget): ReportedText | null {
+  const accepted = world.sms.attempts.filter((a) => a.messageId !== null);
+  const text = (list: typeof accepted, pick: number): ReportedText | null => {
+    const a = list[pick % Math.max(1, list.length)];
+    return a?.messageId ? { messageId: a.messageId, phone: a.destinationPhoneNumber, transactionId: a.transactionId, requestedAt: a.at } : null;
+  };
+  switch (target.of) {
+    case "open-question": {
+      const open = [...world.model.verifications.values()].filter((v) => v.decision === null && v.question !== null);
+      const v = open[target.pick % Math.max(1, open.length)];
+      const question = v && accepted.find((a) => a.messageId === v.question);
+      if (v && question) return text([question], 0);
+      return text(accepted.filter((a) => a.kind === "question"), target.pick);
+    }
+    case "question":
+      return text(accepted.filter((a) => a.kind === "question"), target.pick);
+    case "text":
+      return text(accepted.filter((a) => a.kind !== "question"), target.pick);
+    case "unknown": {
+      const transactionId = target.context === null ? null : txnId(target.context);
+      const phone = (transactionId && world.model.verifications.get(transactionId)?.phone) ?? phoneOf(target.context ?? 0);
+      return { messageId: world.nextUnknownMessageId(), phone, transactionId };
+    }
+  }
+}
+
+function eventFor(world: W, text: ReportedText, eventType: string, lagMs: number, withPhone: boolean): Delivery {
+  return {
+    kind: "sms_event",
+    event: smsEvent({
+      eventType,
+      at: world.clock.now() - lagMs,
+      messageId: text.messageId,
+      phone: withPhone ? text.phone : null,
+      transactionId: text.transactionId,
+      ...(text.requestedAt === undefined ? {} : { requestedAt: text.requestedAt }),
+    }),
+  };
+}
+
+export class DeliveryEventCmd implements fc.AsyncCommand<W, W> {
+  readonly spec: EventSpec;
+
+  constructor(spec: EventSpec) {
+    this.spec = spec;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.passTime(1);
+    const text = reportedText(world, this.spec.target);
+    if (!text) return;
+    await world.deliver(eventFor(world, text, this.spec.eventType, this.spec.lagMs, this.spec.withPhone));
+  }
+
+  toString(): string {
+    return `new DeliveryEventCmd(${JSON.stringify(this.spec)})`;
+  }
+}
+
+/** A question's final event, then its TEXT_QUEUED, which happened before it (out of order). */
+export class OutOfOrderEventsCmd implements fc.AsyncCommand<W, W> {
+  readonly pick: number;
+  readonly finalType: string;
+
+  constructor(pick: number, finalType: string) {
+    this.pick = pick;
+    this.finalType = finalType;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.passTime(1);
+    const text = reportedText(world, { of: "open-question", pick: this.pick });
+    if (!text) return;
+    await world.deliver(eventFor(world, text, this.finalType, 1_000, true));
+    await world.passTime(1);
+    await world.deliver(eventFor(world, text, "TEXT_QUEUED", 2_000, true));
+  }
+
+  toString(): string {
+    return `new OutOfOrderEventsCmd(${this.pick}, ${JSON.stringify(this.finalType)})`;
+  }
+}
+
+/** One of the latest delivery events delivered again (SQS at least once, an event destination's retry). */
+export class RepeatEventCmd implements fc.AsyncCommand<W, W> {
+  readonly back: number;
+
+  constructor(back: number) {
+    this.back = back;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.passTime(1);
+    const events = world.deliveries.map((d, i) => [d, i] as const).filter(([d]) => d.kind === "sms_event");
+    const picked = events[events.length - 1 - (this.back % Math.max(1, events.length))];
+    if (picked) await world.redeliver(picked[1]);
+  }
+
+  toString(): string {
+    return `new RepeatEventCmd(${this.back})`;
+  }
+}
+
+/** The next question accepted is reported before the service records its MessageId. */
+export class EventInFlightCmd implements fc.AsyncCommand<W, W> {
+  readonly eventType: string;
+  readonly lagMs: number;
+
+  constructor(eventType: string, lagMs: number) {
+    this.eventType = eventType;
+    this.lagMs = lagMs;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    world.deliveryEventInFlight(this.eventType, this.lagMs);
+    return Promise.resolve();
+  }
+
+  toString(): string {
+    return `new EventInFlightCmd(${JSON.stringify(this.eventType)}, ${this.lagMs})`;
+  }
+}
+
 // ---- generators -----------------------------------------------------------------------------------
 
 const txn = fc.nat({ max: TRANSACTIONS - 1 });
@@ -475,8 +645,44 @@ export const commandArbitrariesWith = (lagsMs: readonly number[]): Array<fc.Arbi
   fc.nat({ max: PHONES.length - 1 }).filter((p) => p > 0).map((p) => new ProviderRefusesCmd(p)),
 ];
 
+/** Failures most, then the statuses that only move forward, and types the contract does not list. */
+const eventType = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom<string>(...FAILURE_TYPES) },
+  { weight: 3, arbitrary: fc.constantFrom<string>(...DELIVERED_TYPES) },
+  { weight: 3, arbitrary: fc.constantFrom<string>(...PENDING_TYPES) },
+  { weight: 1, arbitrary: fc.constantFrom("TEXT_UNKNOWN", "VOICE_DELIVERED") },
+);
+const eventLagMs = fc.constantFrom(0, 0, 500, 30_000);
+
+const eventSpec: fc.Arbitrary<EventSpec> = fc.record({
+  target: fc.oneof(
+    { weight: 5, arbitrary: fc.nat({ max: 5 }).map<EventTarget>((pick) => ({ of: "open-question", pick })) },
+    { weight: 2, arbitrary: fc.nat({ max: 20 }).map<EventTarget>((pick) => ({ of: "question", pick })) },
+    { weight: 2, arbitrary: fc.nat({ max: 20 }).map<EventTarget>((pick) => ({ of: "text", pick })) },
+    { weight: 1, arbitrary: fc.oneof(fc.constant(null), txn).map<EventTarget>((context) => ({ of: "unknown", context })) },
+  ),
+  eventType,
+  lagMs: eventLagMs,
+  withPhone: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+});
+
+/** Contract v2, "SMS delivery events": raw events at least once and in any order, some late. */
+const deliveryEventArbitraries: Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> = [
+  ...Array.from({ length: 4 }, () => eventSpec.map((spec) => new DeliveryEventCmd(spec))),
+  fc
+    .tuple(fc.nat({ max: 5 }), fc.constantFrom<string>(...FAILURE_TYPES, ...DELIVERED_TYPES))
+    .map(([pick, finalType]) => new OutOfOrderEventsCmd(pick, finalType)),
+  fc.nat({ max: 3 }).map((back) => new RepeatEventCmd(back)),
+  fc.tuple(eventType, eventLagMs).map(([type, lagMs]) => new EventInFlightCmd(type, lagMs)),
+];
+
+/**
+ * Every command. A seed recorded with it replays only with this exact list: a new command goes into a
+ * list of its own, as V1_LAGS_MS keeps the first version's.
+ */
 export const commandArbitraries = [
   ...commandArbitrariesWith(LAGS_MS),
+  ...deliveryEventArbitraries,
   fc.constant(new OutboxCmd()),
   // Just past a day (the model's retention) after a decision, or past everything.
   fc.constantFrom(86_460_000, 86_400_000 + 660_000, 2 * 86_400_000).map((ms) => new RetentionCmd(ms)),

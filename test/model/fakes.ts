@@ -49,6 +49,8 @@ export class FakeSms implements SmsSender {
   readonly #clock: Clock;
   #nextId = 1;
   #duringQuestion: { transactionId: string; run: () => Promise<void> } | null = null;
+  /** Runs once the next question is accepted, before the service hears its MessageId. */
+  #afterNextQuestion: ((accepted: SmsAttempt) => Promise<void>) | null = null;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -61,6 +63,11 @@ export class FakeSms implements SmsSender {
 
   clearInterleave(): void {
     this.#duringQuestion = null;
+  }
+
+  /** Runs `run` once the provider accepted the next question, before send() returns its MessageId. */
+  afterNextQuestion(run: ((accepted: SmsAttempt) => Promise<void>) | null): void {
+    this.#afterNextQuestion = run;
   }
 
   async send(sms: OutboundSms): Promise<string> {
@@ -81,6 +88,11 @@ export class FakeSms implements SmsSender {
     }
     attempt.result = "sent";
     attempt.messageId = `sms-${this.#nextId++}`;
+    const after = this.#afterNextQuestion;
+    if (after && sms.kind === "question") {
+      this.#afterNextQuestion = null;
+      await after(attempt);
+    }
     return attempt.messageId;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * A reference model of the verification state machine, written from the contract
- * (/work/shared/CONTRACT.md: "Verification request", "Inbound SMS", "Decision event"), as plain objects:
+ * (/work/shared/CONTRACT.md: "Verification request", "Inbound SMS", "SMS delivery events", "Decision
+ * event"), as plain objects:
  * no Redis, no scripts, no use cases. Each method applies one delivered message (or one expiry sweep)
  * and says what must come out of it: the SMS texts, the decisions and the confirmations owed.
  *
@@ -31,6 +32,19 @@
  * - decisions taken at once (no SMS ever sent) and UNDELIVERABLE never get the "already handled" text;
  * - a reply with nothing open goes to the phone's latest recent decision (ties: greatest transactionId),
  *   which gets the "already handled" text once; HELP there gets the help text.
+ *
+ * Delivery events (contract: "SMS delivery events") report on texts by MessageId. The model knows every
+ * text the provider accepted, so it knows which of them is a verification's latest question. The one
+ * event it cannot place by MessageId is the first event of a question that overtakes the record of its
+ * own send (the harness says so): that event must still reach the question's verification ("the
+ * first delivery event must reach the verification whose question was sent"). Any other text, the list
+ * of open verifications and a question the service never heard of included, only counts, whatever
+ * its context.transactionId says. Interpretations the contract leaves open, chosen as the
+ * implementation does:
+ * - "open" is "not decided yet": a failure after the deadline but before the sweep decides UNDELIVERABLE;
+ * - DELIVERED and FAILED are both final: the first of them stands (a later one would move it backwards);
+ * - an event of the status already recorded changes nothing, its time included;
+ * - a decided verification's delivery is frozen with its decision (the event shows it as decided).
  */
 import type { UndeliverableReason } from "../../src/domain/decision-event.ts";
 import type { CorrelatedBy, Decision } from "../../src/domain/verification.ts";
@@ -88,6 +102,39 @@ export interface ReplyFacts {
   receivedAt: number;
 }
 
+/** The contract's failure event types: each decides the latest question's open verification UNDELIVERABLE. */
+export const FAILURE_TYPES = [
+  "TEXT_BLOCKED",
+  "TEXT_CARRIER_BLOCKED",
+  "TEXT_CARRIER_UNREACHABLE",
+  "TEXT_INVALID",
+  "TEXT_INVALID_MESSAGE",
+  "TEXT_UNREACHABLE",
+  "TEXT_SPAM",
+  "TEXT_TTL_EXPIRED",
+  "TEXT_PROTECT_BLOCKED",
+] as const;
+export const DELIVERED_TYPES = ["TEXT_DELIVERED", "TEXT_SUCCESSFUL"] as const;
+export const PENDING_TYPES = ["TEXT_QUEUED", "TEXT_PENDING"] as const;
+
+export type ModelDeliveryStatus = "PENDING" | "DELIVERED" | "FAILED";
+
+export interface ModelDelivery {
+  status: ModelDeliveryStatus;
+  /** The eventTimestamp of the event that set it. */
+  at: number;
+}
+
+function statusOf(eventType: string): ModelDeliveryStatus | null {
+  if ((FAILURE_TYPES as readonly string[]).includes(eventType)) return "FAILED";
+  if ((DELIVERED_TYPES as readonly string[]).includes(eventType)) return "DELIVERED";
+  if ((PENDING_TYPES as readonly string[]).includes(eventType)) return "PENDING";
+  return null;
+}
+
+/** Forward only: PENDING, then one final status. */
+const RANK: Record<ModelDeliveryStatus, number> = { PENDING: 1, DELIVERED: 2, FAILED: 2 };
+
 export interface ModelDecision {
   decision: Decision;
   decidedAt: number;
@@ -95,6 +142,8 @@ export interface ModelDecision {
   /** The question's MessageId when it was recorded before the decision, else null. */
   outboundMessageId: string | null;
   undeliverableReason: UndeliverableReason | null;
+  /** The question's delivery when the decision was taken: frozen with it. */
+  delivery: ModelDelivery | null;
 }
 
 export interface ModelVerification {
@@ -107,6 +156,10 @@ export interface ModelVerification {
   code: string | null;
   /** The question's MessageId, learned when the SMS was accepted. */
   outbound: string | null;
+  /** The MessageId of its latest question, the one delivery events report on. */
+  question: string | null;
+  /** The latest question's delivery status, null until an event reported on it. */
+  delivery: ModelDelivery | null;
   reprompts: number;
   lateSent: boolean;
   /** Counts as a recent decision for a late reply (decided after something was sent). */
@@ -172,6 +225,18 @@ export interface ReplyInput {
   first: boolean;
 }
 
+/** One SMS delivery event, as the contract reads it. */
+export interface DeliveryEventInput {
+  eventType: string;
+  messageId: string;
+  /** eventTimestamp. */
+  at: number;
+  /** destinationPhoneNumber, when the event has one. */
+  phone: string | null;
+  /** context.transactionId, when the event has one. */
+  contextTxn: string | null;
+}
+
 const emptyStep = (): Step => ({ sms: [], decided: [], created: [] });
 
 export class ReferenceModel {
@@ -190,6 +255,10 @@ export class ReferenceModel {
   readonly #owedTexts = new Map<string, ExpectedSms[]>();
   /** MessageId of an SMS about one verification → that verification (per phone, as Pinpoint names it). */
   readonly #messages = new Map<string, { phone: string; txn: string }>();
+  /** MessageId of every question the provider accepted → its verification. */
+  readonly #questions = new Map<string, { phone: string; txn: string }>();
+  /** MessageIds of every other text the provider accepted (confirmations, lists, help, …). */
+  readonly #otherTexts = new Set<string>();
 
   constructor(options: ModelOptions) {
     this.options = options;
@@ -197,6 +266,11 @@ export class ReferenceModel {
 
   open(phone: string): ModelVerification[] {
     return [...this.verifications.values()].filter((v) => v.phone === phone && v.decision === null);
+  }
+
+  /** A text that names no one verification (the list, the opt-in confirmation) was accepted. */
+  learnOtherText(messageId: string): void {
+    this.#otherTexts.add(messageId);
   }
 
   /** A SMS about `txn` was accepted with this MessageId. */
@@ -212,7 +286,18 @@ export class ReferenceModel {
     // A decision is frozen with what was known when it was taken: a question that reaches the
     // cardholder after a cancellation does not change the recorded (and published) outboundMessageId.
     const frozen = v?.decision !== null && this.options.republishIdentical;
-    if (kind === "question" && v && v.outbound === null && !frozen) v.outbound = messageId;
+    if (kind !== "question") {
+      this.#otherTexts.add(messageId);
+      return;
+    }
+    this.#questions.set(messageId, { phone, txn });
+    if (!v) return;
+    if (v.outbound === null && !frozen) v.outbound = messageId;
+    // The latest question is the one delivery events report on.
+    if (v.decision === null && v.question !== messageId) {
+      v.question = messageId;
+      v.delivery = null;
+    }
   }
 
   learnCode(txn: string, code: string | null): void {
@@ -252,6 +337,8 @@ export class ReferenceModel {
       metadata: input.metadata,
       code: null,
       outbound: null,
+      question: null,
+      delivery: null,
       reprompts: 0,
       lateSent: false,
       recent: false,
@@ -461,6 +548,44 @@ export class ReferenceModel {
     return step;
   }
 
+  /**
+   * One SMS delivery event. A failure of the latest question of an undecided verification decides it
+   * UNDELIVERABLE (reason: the event type); any other status of that question moves it forward only;
+   * every other event (another text, an unknown MessageId, a decided verification) changes nothing.
+   */
+  deliveryEvent(input: DeliveryEventInput, now: number, questionOnItsWay = false): Step {
+    const step = emptyStep();
+    const status = statusOf(input.eventType);
+    if (status === null) return step;
+    const v = this.#reportedQuestion(input, questionOnItsWay);
+    if (!v || v.decision !== null) return step;
+    if (v.delivery && (v.delivery.status === status || RANK[v.delivery.status] >= RANK[status])) return step;
+    v.delivery = { status, at: input.at };
+    if (status === "FAILED") this.#decide(v, "UNDELIVERABLE", now, null, step, false, input.eventType as UndeliverableReason);
+    return step;
+  }
+
+  /**
+   * The verification whose latest question the event reports on, if any. `questionOnItsWay`: the event
+   * is the provider's report on the question of its context's verification, accepted and not yet
+   * recorded by the service.
+   */
+  #reportedQuestion(input: DeliveryEventInput, questionOnItsWay: boolean): ModelVerification | undefined {
+    const question = this.#questions.get(input.messageId);
+    if (question) {
+      const v = this.verifications.get(question.txn);
+      const samePhone = v?.phone === question.phone && (input.phone === null || input.phone === v.phone);
+      return samePhone && v.question === input.messageId ? v : undefined;
+    }
+    if (!questionOnItsWay || input.contextTxn === null) return undefined;
+    const v = this.verifications.get(input.contextTxn);
+    // An earlier event ahead of the same record may have named the question already.
+    if (!v || v.decision !== null || (v.question !== null && v.question !== input.messageId)) return undefined;
+    v.question = input.messageId;
+    v.outbound ??= input.messageId;
+    return v;
+  }
+
   #late(target: ModelVerification, now: number, text: (kind: SmsKind, txn: string) => void): void {
     const decidedAt = target.decision?.decidedAt ?? now;
     if (!target.lateSent && now - decidedAt <= DAY_MS) {
@@ -501,7 +626,7 @@ export class ReferenceModel {
     undeliverableReason: UndeliverableReason | null = null,
   ): void {
     if (v.decision !== null) throw new Error(`model: ${v.txn} decided twice`);
-    v.decision = { decision, decidedAt: now, reply, outboundMessageId: v.outbound, undeliverableReason };
+    v.decision = { decision, decidedAt: now, reply, outboundMessageId: v.outbound, undeliverableReason, delivery: v.delivery && { ...v.delivery } };
     v.recent = recent;
     step.decided.push(v.txn);
   }

@@ -4,8 +4,9 @@
  * reference model. Every delivered message is applied to both, then compared:
  * - the SMS texts (kind, number, verification, refused or not; the code shown; the list's codes);
  * - the decision events (every field; one eventId per transactionId, on every re-publish);
- * - the state Redis holds for every transactionId (state, decision, reply, codes, counters): a decided
- *   verification never changes, and nothing stays SENDING;
+ * - the state Redis holds for every transactionId (state, decision, reply, codes, counters, the
+ *   question's delivery status): a decided verification never changes, and nothing stays SENDING;
+ * - every SMS delivery event is counted, whatever it concerns;
  * - nothing is sent to a number the service knows opted out.
  * Faults (the topic failing) may make a message fail: it is then redelivered like SQS would, and a
  * final drain (clock past every deadline, expiry sweeps) must publish every decision and send every
@@ -20,17 +21,29 @@ import type { AppContext } from "../../src/app/context.ts";
 import { EXPIRY_LEASE_MS, expireDue } from "../../src/app/expire-due.ts";
 import { PUBLISH_RETRY_MS } from "../../src/app/settle-decision.ts";
 import { handleReply } from "../../src/app/handle-reply.ts";
+import { parseMessage } from "../../src/app/parse-message.ts";
+import { recordDeliveryEvent, type DeliveryObserver } from "../../src/app/record-delivery-event.ts";
 import { requestVerification } from "../../src/app/request-verification.ts";
 import type { DecisionEvent } from "../../src/domain/decision-event.ts";
 import type { InboundSms, VerificationRequest } from "../../src/domain/messages.ts";
 import { inboundSmsSchema, verificationRequestSchema } from "../../src/domain/messages.ts";
 import type { ReplyIntent } from "../../src/domain/reply.ts";
+import { smsDeliveryEventSchema, type SmsDeliveryEvent } from "../../src/domain/sms-delivery-event.ts";
 import type { SmsKind } from "../../src/ports.ts";
 import { CONFIRMATION_LEASE_MS, PUBLISH_LEASE_MS } from "../../src/domain/verification.ts";
 import { TransientError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
-import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault } from "./fakes.ts";
-import { confirms, merge, ReferenceModel, RETENTION_MS, type ModelOptions, type ModelVerification, type Step } from "./reference-model.ts";
+import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault, type SmsAttempt } from "./fakes.ts";
+import {
+  confirms,
+  merge,
+  ReferenceModel,
+  RETENTION_MS,
+  type DeliveryEventInput,
+  type ModelOptions,
+  type ModelVerification,
+  type Step,
+} from "./reference-model.ts";
 
 export const PHONES = ["+14255550101", "+14255550102", "+447700900123"] as const;
 export const ORIGINATION = "+18005550100";
@@ -40,7 +53,8 @@ export const START_TIME = Date.UTC(2026, 10, 26, 22, 0, 0);
 export type Delivery =
   | { kind: "request"; request: VerificationRequest }
   | { kind: "cancel"; txn: string }
-  | { kind: "reply"; sms: InboundSms; receivedAt: number; intent: ReplyIntent; code: string | null };
+  | { kind: "reply"; sms: InboundSms; receivedAt: number; intent: ReplyIntent; code: string | null }
+  | { kind: "sms_event"; event: SmsDeliveryEvent };
 
 export class ModelMismatch extends Error {
   override readonly name = "ModelMismatch";
@@ -73,6 +87,9 @@ export class World {
   readonly trace: string[] = [];
   readonly #logLines: string[] = [];
   #nextInbound = 1;
+  #nextUnknown = 1;
+  /** Events the next question accepted gets before the service records it (deliveryEventInFlight). */
+  readonly #eventsInFlight: Array<{ eventType: string; lagMs: number }> = [];
   /** The step being run, which interleaved deliveries add their expectations to. */
   #current: Step | null = null;
   #interleaved = false;
@@ -87,6 +104,13 @@ export class World {
   #owed = new Set<string>();
   /** Owed confirmations of verifications whose phone opted out meanwhile: they must never be sent. */
   readonly #confirmationForfeited = new Set<string>();
+  /** SMS delivery events handed to the service, and those its observer counted. */
+  #eventsHandled = 0;
+  #eventsCounted = 0;
+  readonly #deliveryObserver: DeliveryObserver = {
+    eventSeen: () => void (this.#eventsCounted += 1),
+    deliveredAfter: () => undefined,
+  };
 
   readonly #client: Redis;
   readonly #namespace: string;
@@ -114,6 +138,11 @@ export class World {
       background: this.background,
       newId: () => `id-${this.#nextId++}`,
     };
+  }
+
+  /** A MessageId no text of the fake provider has. */
+  nextUnknownMessageId(): string {
+    return `sms-unrecorded-${this.#nextUnknown++}`;
   }
 
   nextInboundId(phone: string): string {
@@ -183,6 +212,37 @@ export class World {
       merge(step, delivery ? this.#apply(delivery, null, false) : this.model.sweep(this.clock.now()));
       await (delivery ? this.#exec(delivery, false) : expireDue(this.ctx)).catch((error: unknown) => this.#nestedErrors.push(error));
     };
+  }
+
+  /**
+   * The next question the provider accepts is reported (eventType, `lagMs` ago) before the service
+   * records its MessageId: the event can only find it by its context.transactionId. Called again
+   * before that question, it adds an event after the first (both ahead of the record).
+   */
+  deliveryEventInFlight(eventType: string, lagMs: number): void {
+    this.trace.push(`the next question accepted is reported ${eventType} before its send is recorded`);
+    this.#eventsInFlight.push({ eventType, lagMs });
+    if (this.#eventsInFlight.length > 1) return;
+    this.sms.afterNextQuestion(async (accepted: SmsAttempt) => {
+      const events = this.#eventsInFlight.splice(0);
+      for (const { eventType: type, lagMs: lag } of events) {
+        const event = smsEvent({
+          eventType: type,
+          at: this.clock.now() - lag,
+          messageId: accepted.messageId ?? "",
+          phone: accepted.destinationPhoneNumber,
+          transactionId: accepted.transactionId,
+          requestedAt: accepted.at,
+        });
+        const delivery: Delivery = { kind: "sms_event", event };
+        this.deliveries.push(delivery);
+        this.trace.push(`  (meanwhile) ${describe(delivery)}`);
+        const step = this.#current;
+        if (!step) throw new Error("harness: a question accepted outside a step");
+        merge(step, this.model.deliveryEvent(deliveryEventInput(event), this.clock.now(), true));
+        await this.#exec(delivery, true).catch((error: unknown) => this.#nestedErrors.push(error));
+      }
+    });
   }
 
   failNextPublish(fault: PublishFault): void {
@@ -263,6 +323,8 @@ export class World {
     this.publisher.during = null;
     this.sms.failNext.clear();
     this.model.failNextSms.clear();
+    this.sms.afterNextQuestion(null);
+    this.#eventsInFlight.length = 0;
     const deadlines = [...this.model.verifications.values()].map((v) => v.deadline);
     const leases = PUBLISH_LEASE_MS + CONFIRMATION_LEASE_MS + EXPIRY_LEASE_MS;
     await this.passTime(Math.max(this.clock.now(), ...deadlines) + leases + 1_000 - this.clock.now());
@@ -316,6 +378,8 @@ export class World {
           },
           now,
         );
+      case "sms_event":
+        return this.model.deliveryEvent(deliveryEventInput(delivery.event), now);
     }
   }
 
@@ -334,6 +398,9 @@ export class World {
         }
         return handleReply(this.ctx, sms, delivery.receivedAt);
       }
+      case "sms_event":
+        this.#eventsHandled += 1;
+        return recordDeliveryEvent(this.ctx, parseMessage(smsDeliveryEventSchema, delivery.event), this.#deliveryObserver);
     }
   }
 
@@ -373,6 +440,10 @@ export class World {
     this.#interleaved = false;
     const logged = this.#logLines.slice(logsFrom);
     this.#expect(faulted || logged.length === 0, `${label}: unexpected error logged: ${logged.join("")}`);
+    this.#expect(
+      this.#eventsCounted === this.#eventsHandled,
+      `${label}: ${this.#eventsHandled} SMS delivery events handled, ${this.#eventsCounted} counted`,
+    );
 
     await this.#learnCodes(expected);
     this.#checkSms(label, expected, smsFrom, faulted, owedBefore, optedOutBefore);
@@ -425,6 +496,7 @@ export class World {
           this.#expect(s.body.includes(`${code}: `), `${label}: the list names ${txn} by its code ${code}`);
         }
       }
+      if (s.messageId !== null && generic(s.kind)) this.model.learnOtherText(s.messageId);
       if (s.messageId !== null && !generic(s.kind)) {
         this.model.learnMessage(s.kind, s.messageId, s.destinationPhoneNumber, s.transactionId);
       }
@@ -520,7 +592,14 @@ export class World {
           referenceCode: s.referenceCode,
           outboundMessageId: s.outboundMessageId,
           reprompts: s.reprompts,
-          decision: s.decision && { decision: s.decision.decision, decidedAt: s.decision.decidedAt, reply: s.decision.reply },
+          delivery: s.delivery ?? null,
+          decision: s.decision && {
+            decision: s.decision.decision,
+            decidedAt: s.decision.decidedAt,
+            reply: s.decision.reply,
+            undeliverableReason: s.decision.undeliverableReason,
+            delivery: s.decision.delivery,
+          },
         },
         {
           phoneNumber: v.phone,
@@ -531,7 +610,14 @@ export class World {
           referenceCode: v.code,
           outboundMessageId: v.outbound,
           reprompts: v.reprompts,
-          decision: d && { decision: d.decision, decidedAt: d.decidedAt, reply: d.reply },
+          delivery: d ? d.delivery : v.delivery,
+          decision: d && {
+            decision: d.decision,
+            decidedAt: d.decidedAt,
+            reply: d.reply,
+            undeliverableReason: d.undeliverableReason,
+            delivery: d.delivery,
+          },
         },
         `${label}: what Redis holds for ${txn}`,
       );
@@ -577,7 +663,7 @@ function expectedEvent(v: ModelVerification): Omit<DecisionEvent, "eventId"> {
     outboundMessageId: d.outboundMessageId,
     reply: d.reply && { ...d.reply, receivedAt: new Date(d.reply.receivedAt).toISOString() },
     undeliverableReason: d.undeliverableReason,
-    delivery: null,
+    delivery: d.delivery && { status: d.delivery.status, at: new Date(d.delivery.at).toISOString() },
     metadata: v.metadata ?? {},
   };
 }
@@ -596,5 +682,43 @@ export function describe(delivery: Delivery): string {
       const to = s.destinationNumber === ORIGINATION ? "" : ` to ${s.destinationNumber}`;
       return `reply ${JSON.stringify(s.messageBody)} from ${s.originationNumber}${to} [${s.inboundMessageId}${prev}, received ${(delivery.receivedAt - START_TIME) / 1000}s]`;
     }
+    case "sms_event": {
+      const e = delivery.event;
+      const context = e.context?.["transactionId"];
+      const about = [e.destinationPhoneNumber ?? "no phone", context === undefined ? "no context" : `context ${context}`].join(", ");
+      return `delivery event ${e.eventType} for ${JSON.stringify(e.messageId)} [${about}, at ${(e.eventTimestamp - START_TIME) / 1000}s]`;
+    }
   }
+}
+
+function deliveryEventInput(e: SmsDeliveryEvent): DeliveryEventInput {
+  return {
+    eventType: e.eventType,
+    messageId: e.messageId,
+    at: e.eventTimestamp,
+    phone: e.destinationPhoneNumber ?? null,
+    contextTxn: e.context?.["transactionId"] ?? null,
+  };
+}
+
+/** An SMS delivery event as AWS End User Messaging SMS publishes it (the fields the contract reads). */
+export function smsEvent(input: {
+  eventType: string;
+  at: number;
+  messageId: string;
+  phone: string | null;
+  transactionId: string | null;
+  requestedAt?: number;
+}): SmsDeliveryEvent {
+  const final = !input.eventType.endsWith("_QUEUED") && !input.eventType.endsWith("_PENDING");
+  return {
+    eventType: input.eventType,
+    eventTimestamp: input.at,
+    isFinal: final,
+    messageId: input.messageId,
+    ...(input.requestedAt === undefined ? {} : { messageRequestTimestamp: input.requestedAt }),
+    ...(input.phone === null ? {} : { destinationPhoneNumber: input.phone }),
+    messageStatus: input.eventType.replace(/^TEXT_/, ""),
+    ...(input.transactionId === null ? {} : { context: { transactionId: input.transactionId } }),
+  };
 }

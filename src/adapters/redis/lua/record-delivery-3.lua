@@ -11,8 +11,11 @@
           status (PENDING | DELIVERED | FAILED), eventType, at (the event's timestamp, ms), now (ms),
           eventId (of a decision), retention (ms), publishLease (ms), phone
   The context is the fallback for an event that arrives before the question's MessageId was
-  recorded: a verification still SENDING, with no question known yet, takes the MessageId as its
-  question's.
+  recorded: a verification still SENDING, with no question known yet (or this one, taken by an
+  earlier event) and its send under way (the send lease held), takes the MessageId as its
+  question's. Any other text names a transaction in its context too (the list of open verifications
+  names the first; a question whose send failed for us may still have reached the carrier): none of
+  them is taken for the question.
   Returns {outcome, fields}:
     undeliverable    a failure of the question: decided UNDELIVERABLE (reason = the event type)
     recorded         the question's status moved forward
@@ -41,7 +44,7 @@ local vkey = prefix .. txn
 local function record()
   return withTransactionId(redis.call('HGETALL', vkey), txn)
 end
-local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds')
+local fields = redis.call('HMGET', vkey, 'st', 'dq', 'out', 'ds', 'sl')
 local state, question, current = fields[1], fields[2] or '', fields[4] or ''
 if not state then return {'unknown', {}} end
 if question == '' then question = fields[3] or '' end
@@ -49,9 +52,11 @@ if question == '' then question = fields[3] or '' end
 if viaContext then
   if state == 'DECIDED' then return {'decided_already', record()} end
   -- Not indexed: only the question whose send is still being recorded may be reported on this way.
-  if state ~= 'SENDING' or question ~= '' then return {'other_text', {}} end
-  -- No question known yet, so this is the first one: out names it (dq would repeat it).
-  redis.call('HSET', vkey, 'out', messageId)
+  local sending = state == 'SENDING' and tonumber(fields[5] or '0') > now
+  -- An earlier event ahead of the same record may have taken this MessageId already.
+  if not sending or (question ~= '' and question ~= messageId) then return {'other_text', {}} end
+  -- No question known yet (or this one): it is the first, and out names it (dq would repeat it).
+  if (fields[3] or '') == '' then redis.call('HSET', vkey, 'out', messageId) end
 elseif question ~= messageId then
   return {'other_text', {}}
 elseif state == 'DECIDED' then
