@@ -147,11 +147,11 @@ export interface VerificationStore {
   ): Promise<"claimed" | "taken" | "opted_out" | "done">;
   markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void>;
   /**
-   * The idempotency record (another cluster slot) was given the longest life an undecided verification
-   * has; once decided, it ends exactly with the decided verification (its deadline or decision,
-   * whichever is later, plus the retention), so a replay never finds one without the other.
+   * Gives the idempotency record (another cluster slot) the verification's own end: its deadline or
+   * decision, whichever is later, plus the retention, so a replay never finds one without the other.
+   * A claim made with its verification already ends there until a decision after the deadline.
    */
-  alignClaimWithDecision(verification: Verification, now: number): Promise<void>;
+  alignClaim(verification: Verification, now: number): Promise<void>;
   /**
    * The confirmation went out (or was refused for good: messageId null): records it, indexes its
    * MessageId for replies and completes the verification's due entry, in one round trip.

@@ -40,6 +40,8 @@ export async function requestVerification(ctx: AppContext, request: Verification
     cancelledEarlier: claim.kind === "cancelledEarlier" || (claim.kind === "existing" && claim.cancelledEarlier),
     eventId: ctx.newId(),
   });
+  // A claim left by an earlier delivery that never created the record ends too early for this one.
+  if (claim.kind === "existing" && created.kind !== "exists") await ctx.store.alignClaim(created.verification, now);
 
   switch (created.kind) {
     case "created":

@@ -38,7 +38,10 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   if (!decision.published) {
     try {
       // Beside the publish, not before it: no round trip is added to the way to the event.
-      await Promise.all([ctx.store.alignClaimWithDecision(verification, now), ctx.publisher.publish(buildDecisionEvent(verification))]);
+      await Promise.all([
+        decision.decidedAt > verification.deadline ? ctx.store.alignClaim(verification, now) : undefined,
+        ctx.publisher.publish(buildDecisionEvent(verification)),
+      ]);
     } catch (error) {
       ctx.log.warn(
         { transactionId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },

@@ -96,13 +96,25 @@ describe("correlation v2: explicit codes first, and never a guess", () => {
   });
 });
 
+/** Time passes for Redis too: the service's clock moves and every TTL of the test's keys runs down with it. */
+async function passTime(ms: number): Promise<void> {
+  h.clock.advance(ms);
+  const redis = h.service.redis;
+  for (const key of await redis.keys(`${h.namespace}:*`)) {
+    const ttl = await redis.pttl(key);
+    if (ttl < 0) continue;
+    if (ttl <= ms) await redis.del(key);
+    else await redis.pexpire(key, ttl - ms);
+  }
+}
+
 describe("retention", () => {
   it("lets the idempotency record and the decided verification expire together, never one without the other", async () => {
     const { phone, question, request, transactionId } = await openVerification({ expiresInSeconds: 30 });
     const keysOf = () => h.service.redis.keys(`${h.namespace}:*${transactionId}`);
     expect(await keysOf()).toHaveLength(2);
     // Answered just before the deadline: it is then kept for the retention (2 s here) after that.
-    h.clock.advance(29_000);
+    await passTime(29_000);
     await reply({ originationNumber: phone, previousPublishedMessageId: question.messageId });
     expect((await h.waitForDecision(transactionId)).decision).toBe("APPROVED");
 
@@ -113,6 +125,24 @@ describe("retention", () => {
     // After the retention a replay is a new verification, as the contract says.
     const replay = await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
     expect((await h.waitForHandled((m) => m.messageId === replay)).outcome).toBe("sent");
+  });
+
+  it("gives a claim left by a delivery that never created the verification the end of the one created later", async () => {
+    const request = verificationRequest({ expiresInSeconds: 30 });
+    const transactionId = String(request.transactionId);
+    // The first delivery claimed the transaction and crashed before creating the verification.
+    await h.service.context.store.claimTransaction(transactionId, String(request.phoneNumber), 30);
+    await passTime(20_000);
+    const sent = await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    expect((await h.waitForHandled((m) => m.messageId === sent)).outcome).toBe("sent");
+
+    const redis = h.service.redis;
+    const [claimKey] = await redis.keys(`${h.namespace}:txn:${transactionId}`);
+    const [verificationKey] = await redis.keys(`${h.namespace}:*:v:${transactionId}`);
+    if (!claimKey || !verificationKey) throw new Error("the claim or the verification is missing");
+    const [claimTtl, verificationTtl] = await Promise.all([redis.pttl(claimKey), redis.pttl(verificationKey)]);
+    // Both end at the new deadline plus the retention (the claim's EX rounds to whole seconds).
+    expect(Math.abs(claimTtl - verificationTtl)).toBeLessThan(1_500);
   });
 });
 

@@ -56,8 +56,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim> {
-    // The longest life its verification can have (deadline + retention); shortened to the decided
-    // verification's own end once its decision is published (markPublished).
+    // Ends with its verification (deadline + retention), as long as it is decided by its deadline.
     const ttlSeconds = windowSeconds + this.#retentionMs / 1000;
     const claim = String(
       await this.#scripts.claimTransaction([this.#keys.transaction(transactionId)], [phoneNumber, ttlSeconds]),
@@ -233,7 +232,7 @@ export class RedisVerificationStore implements VerificationStore {
     );
   }
 
-  async alignClaimWithDecision(verification: Verification, now: number): Promise<void> {
+  async alignClaim(verification: Verification, now: number): Promise<void> {
     const decidedAt = verification.decision?.decidedAt ?? verification.deadline;
     const remainingMs = Math.max(verification.deadline, decidedAt) + this.#retentionMs - now;
     if (remainingMs <= 0) return;
