@@ -123,6 +123,8 @@ export interface DeliveryResult {
   verification: Verification | null;
 }
 
+export type ConfirmationClaim = "claimed" | "taken" | "opted_out" | "done";
+
 export interface VerificationStore {
   /** The idempotency record of a request whose reply window is `windowSeconds`. */
   claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim>;
@@ -139,13 +141,17 @@ export interface VerificationStore {
   /** Records that the text owed to this inbound message was sent. */
   clearOwedText(phoneNumber: string, inboundMessageId: string): Promise<void>;
   /** Claims the confirmation SMS a decision owes (see claim-confirmation-2.lua). */
-  claimConfirmation(
+  claimConfirmation(phoneNumber: string, transactionId: string, now: number, leaseMs: number): Promise<ConfirmationClaim>;
+  /**
+   * Records that the decision's event was published and, unless `claimConfirmationForMs` is 0, claims
+   * the confirmation it owes in the same round trip ("owed": owed, not claimed; "gone": expired).
+   */
+  markPublished(
     phoneNumber: string,
     transactionId: string,
     now: number,
-    leaseMs: number,
-  ): Promise<"claimed" | "taken" | "opted_out" | "done">;
-  markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void>;
+    claimConfirmationForMs: number,
+  ): Promise<ConfirmationClaim | "owed" | "gone">;
   /**
    * Gives the idempotency record (another cluster slot) the verification's own end: its deadline or
    * decision, whichever is later, plus the retention, so a replay never finds one without the other.

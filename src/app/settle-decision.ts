@@ -35,6 +35,7 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   const now = ctx.clock.now();
   // The taker is still on it; if it died, the outbox entry brings the sweep when its lease ends.
   if (!options.owner && settleLeaseHeld(decision, now)) return;
+  let claim: Awaited<ReturnType<AppContext["store"]["markPublished"]>> | undefined;
   if (!decision.published) {
     try {
       // Beside the publish, not before it: no round trip is added to the way to the event.
@@ -53,9 +54,15 @@ export async function settleDecision(ctx: AppContext, verification: Verification
       ]).catch(() => undefined);
       return;
     }
-    await ctx.store.markPublished(phoneNumber, transactionId, now);
+    // The publisher claims the confirmation in the same round trip. The sweep does not: it may find no
+    // background slot for the send, and a claim it cannot use would hold the confirmation for a lease.
+    claim = await ctx.store.markPublished(phoneNumber, transactionId, now, options.fromSweep ? 0 : CONFIRMATION_SEND_LEASE_MS);
   }
-  if (!confirmationOwed(decision)) return;
+  if (claim === "claimed") {
+    await ctx.background.run("confirmation", () => sendClaimedConfirmation(ctx, verification, now));
+    return;
+  }
+  if ((claim !== undefined && claim !== "owed") || !confirmationOwed(decision)) return;
   const task = () => confirm(ctx, verification);
   if (!options.fromSweep) {
     await ctx.background.run("confirmation", task);
@@ -66,21 +73,35 @@ export async function settleDecision(ctx: AppContext, verification: Verification
 
 /** How long a worker that claimed the confirmation may take to send it (the SDK's retries included). */
 const CONFIRMATION_SEND_LEASE_MS = 30_000;
+/** The send is cut off this long before the claim's lease ends, so no second sender can overlap it. */
+const CONFIRMATION_SEND_MARGIN_MS = 5_000;
 
 /** Sends the confirmation once across workers, never after an opt-out, and indexes it for replies. */
 async function confirm(ctx: AppContext, verification: DecidedVerification): Promise<void> {
   const { phoneNumber, transactionId } = verification;
-  const claim = await ctx.store.claimConfirmation(phoneNumber, transactionId, ctx.clock.now(), CONFIRMATION_SEND_LEASE_MS);
+  const claimedAt = ctx.clock.now();
+  const claim = await ctx.store.claimConfirmation(phoneNumber, transactionId, claimedAt, CONFIRMATION_SEND_LEASE_MS);
   if (claim === "taken") return;
   if (claim === "claimed") {
-    // Indexed: a reply to the confirmation names this verification (a late reply), not another open one.
-    await ctx.store.markConfirmationSent(phoneNumber, transactionId, await sendConfirmation(ctx, verification));
+    await sendClaimedConfirmation(ctx, verification, claimedAt);
     return;
   }
   await ctx.store.completeDeadline(phoneNumber, transactionId);
 }
 
-async function sendConfirmation(ctx: AppContext, verification: DecidedVerification): Promise<string | null> {
+/**
+ * Sends a confirmation this worker claimed at `claimedAt`, then records it. A claim whose lease ran
+ * out while the send waited for a background slot is left alone: its due entry brings the sweep.
+ */
+async function sendClaimedConfirmation(ctx: AppContext, verification: DecidedVerification, claimedAt: number): Promise<void> {
+  const sendWithinMs = claimedAt + CONFIRMATION_SEND_LEASE_MS - CONFIRMATION_SEND_MARGIN_MS - ctx.clock.now();
+  if (sendWithinMs <= 0) return;
+  const messageId = await sendConfirmation(ctx, verification, sendWithinMs);
+  // Indexed: a reply to the confirmation names this verification (a late reply), not another open one.
+  await ctx.store.markConfirmationSent(verification.phoneNumber, verification.transactionId, messageId);
+}
+
+async function sendConfirmation(ctx: AppContext, verification: DecidedVerification, sendWithinMs: number): Promise<string | null> {
   const decision = verification.decision.decision;
   if (decision !== "APPROVED" && decision !== "DENIED") return null;
   const body = renderConfirmation({
@@ -97,7 +118,7 @@ async function sendConfirmation(ctx: AppContext, verification: DecidedVerificati
       destinationPhoneNumber: verification.phoneNumber,
       body,
       transactionId: verification.transactionId,
-      signal: AbortSignal.timeout(CONFIRMATION_SEND_LEASE_MS - 5_000),
+      signal: AbortSignal.timeout(sendWithinMs),
     });
   } catch (error) {
     // An opted-out or invalid number will never take it; the decision itself stands.

@@ -2,6 +2,7 @@ import type { Verification } from "../../domain/verification.ts";
 import { CONFIRMATION_LEASE_MS, EXPIRY_PUBLISH_LEASE_MS, PUBLISH_LEASE_MS, SEND_LEASE_MS } from "../../domain/verification.ts";
 import type {
   CancellationLookup,
+  ConfirmationClaim,
   CreateResult,
   DecideOptions,
   DeliveryInput,
@@ -217,19 +218,25 @@ export class RedisVerificationStore implements VerificationStore {
     transactionId: string,
     now: number,
     leaseMs: number,
-  ): Promise<"claimed" | "taken" | "opted_out" | "done"> {
+  ): Promise<ConfirmationClaim> {
     const claim = await this.#scripts.claimConfirmation(
       [this.#keys.verification(phoneNumber, transactionId), this.#keys.optOut(phoneNumber)],
       [now, leaseMs],
     );
-    return String(claim) as "claimed" | "taken" | "opted_out" | "done";
+    return String(claim) as ConfirmationClaim;
   }
 
-  async markPublished(phoneNumber: string, transactionId: string, now: number): Promise<void> {
-    await this.#scripts.markPublished(
-      [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber)],
-      [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS],
+  async markPublished(
+    phoneNumber: string,
+    transactionId: string,
+    now: number,
+    claimConfirmationForMs: number,
+  ): Promise<ConfirmationClaim | "owed" | "gone"> {
+    const claim = await this.#scripts.markPublished(
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber), this.#keys.optOut(phoneNumber)],
+      [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS, claimConfirmationForMs],
     );
+    return String(claim) as ConfirmationClaim | "owed" | "gone";
   }
 
   async alignClaim(verification: Verification, now: number): Promise<void> {

@@ -11,7 +11,7 @@ const scriptFiles = {
   claimSend: "claim-send-2.lua",
   decide: "decide-5.lua",
   handleReply: "handle-reply-6.lua",
-  markPublished: "mark-published-2.lua",
+  markPublished: "mark-published-3.lua",
   keepClaim: "keep-claim-1.lua",
   setField: "set-field-1.lua",
   claimDue: "claim-due-1.lua",
