@@ -83,6 +83,74 @@ export class RequestCmd implements fc.AsyncCommand<W, W> {
   }
 }
 
+/** How far into the first delivery's question send its duplicate comes: past the old 30 s re-send rule. */
+export const DUPLICATE_AFTER_MS = 31_000;
+
+/**
+ * A request whose duplicate arrives while its question SMS is still on its way, 31 s into the send
+ * (an SQS redelivery, or the card system sending it twice). Contract v2: no second SMS while the
+ * first sender's send lease holds. Not for a number the provider refuses: the model would date that
+ * refusal's UNDELIVERABLE before the clock moved.
+ */
+export class DuplicateWhileSendingCmd implements fc.AsyncCommand<W, W> {
+  readonly txn: number;
+  readonly phone: number;
+  readonly ttl: number;
+
+  constructor(txn: number, phone: number, ttl: number) {
+    this.txn = txn;
+    this.phone = phone;
+    this.ttl = ttl;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    await world.passTime(1);
+    const phoneNumber = phoneOf(this.phone);
+    const request: VerificationRequest = {
+      type: "verification.requested",
+      transactionId: txnId(this.txn),
+      phoneNumber,
+      amountMinor: 1250,
+      currency: "USD",
+      merchant: "SHOP",
+      cardLast4: "4242",
+      expiresInSeconds: this.ttl,
+    };
+    const refused = world.model.providerRefuses.has(phoneNumber);
+    await world.deliver({ kind: "request", request }, refused ? null : { kind: "request", request, afterMs: DUPLICATE_AFTER_MS });
+  }
+
+  toString(): string {
+    return `new DuplicateWhileSendingCmd(${this.txn}, ${this.phone}, ${this.ttl})`;
+  }
+}
+
+/** The next SMS of a kind hangs at the provider until the step's own work (handler, sweep) returned. */
+export class HangSmsCmd implements fc.AsyncCommand<W, W> {
+  readonly kind: SmsKind;
+
+  constructor(kind: SmsKind) {
+    this.kind = kind;
+  }
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(_model: W, world: W): Promise<void> {
+    world.hangNextSms(this.kind);
+    return Promise.resolve();
+  }
+
+  toString(): string {
+    return `new HangSmsCmd(${JSON.stringify(this.kind)})`;
+  }
+}
+
 export class CancelCmd implements fc.AsyncCommand<W, W> {
   readonly txn: number;
 
@@ -677,8 +745,9 @@ const deliveryEventArbitraries: Array<fc.Arbitrary<fc.AsyncCommand<W, W>>> = [
 ];
 
 /**
- * Every command. A seed recorded with it replays only with this exact list: a new command goes into a
- * list of its own, as V1_LAGS_MS keeps the first version's.
+ * Every command up to delivery events (seeds 12 and 13 replay with it). A seed recorded with a list
+ * replays only with that exact list: a new command goes into a list of its own, as V1_LAGS_MS keeps
+ * the first version's.
  */
 export const commandArbitraries = [
   ...commandArbitrariesWith(LAGS_MS),
@@ -686,4 +755,15 @@ export const commandArbitraries = [
   fc.constant(new OutboxCmd()),
   // Just past a day (the model's retention) after a decision, or past everything.
   fc.constantFrom(86_460_000, 86_400_000 + 660_000, 2 * 86_400_000).map((ms) => new RetentionCmd(ms)),
+];
+
+/**
+ * Every command: the list above with the send lease's duplicates (contract v2 item 8) and SMS sends
+ * that hang at the provider (item 6: the sweep, like a reply's handler, never waits for one). Only
+ * confirmations hang: a question's own send is what a request handler waits for, by design.
+ */
+export const allCommandArbitraries = [
+  ...commandArbitraries,
+  fc.tuple(txn, phone, fc.constantFrom(600, 3600)).map(([t, p, ttl]) => new DuplicateWhileSendingCmd(t, p, ttl)),
+  fc.constant(new HangSmsCmd("confirmation")),
 ];

@@ -51,6 +51,9 @@ export class FakeSms implements SmsSender {
   #duringQuestion: { transactionId: string; run: () => Promise<void> } | null = null;
   /** Runs once the next question is accepted, before the service hears its MessageId. */
   #afterNextQuestion: ((accepted: SmsAttempt) => Promise<void>) | null = null;
+  /** Kinds whose next attempt hangs at the provider until releaseHung(). */
+  readonly #hangNext = new Set<SmsKind>();
+  readonly #hung: Array<() => void> = [];
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -65,6 +68,29 @@ export class FakeSms implements SmsSender {
     this.#duringQuestion = null;
   }
 
+  /** While a step's own work runs (set by the world): only then does an armed hang hold a send. */
+  stepWorkRunning = false;
+
+  /**
+   * The next attempt of this kind made while a step's own work runs hangs at the provider until
+   * releaseHung() (a slow provider); one made after that work returned cannot hold it back.
+   */
+  hangNext(kind: SmsKind): void {
+    this.#hangNext.add(kind);
+  }
+
+  get hangArmed(): boolean {
+    return this.#hangNext.size > 0 || this.#hung.length > 0;
+  }
+
+  get hanging(): number {
+    return this.#hung.length;
+  }
+
+  releaseHung(): void {
+    for (const release of this.#hung.splice(0)) release();
+  }
+
   /** Runs `run` once the provider accepted the next question, before send() returns its MessageId. */
   afterNextQuestion(run: ((accepted: SmsAttempt) => Promise<void>) | null): void {
     this.#afterNextQuestion = run;
@@ -73,6 +99,7 @@ export class FakeSms implements SmsSender {
   async send(sms: OutboundSms): Promise<string> {
     const attempt: SmsAttempt = { ...sms, seq: this.attempts.length, at: this.#clock.now(), result: "failed", messageId: null };
     this.attempts.push(attempt);
+    if (this.stepWorkRunning && this.#hangNext.delete(sms.kind)) await new Promise<void>((resolve) => this.#hung.push(resolve));
     const during = this.#duringQuestion;
     if (during && sms.kind === "question" && sms.transactionId === during.transactionId) {
       this.#duringQuestion = null;

@@ -47,7 +47,7 @@
  * - a decided verification's delivery is frozen with its decision (the event shows it as decided).
  */
 import type { UndeliverableReason } from "../../src/domain/decision-event.ts";
-import type { CorrelatedBy, Decision } from "../../src/domain/verification.ts";
+import { SEND_LEASE_MS, type CorrelatedBy, type Decision } from "../../src/domain/verification.ts";
 import type { ReplyIntent } from "../../src/domain/reply.ts";
 import type { SmsKind } from "../../src/ports.ts";
 
@@ -168,6 +168,8 @@ export interface ModelVerification {
   decidedInFlight: boolean;
   /** Recorded, question not accepted yet (its sending failed for now). */
   sending: boolean;
+  /** When the send of its question now on its way started (its sender holds the send lease), else null. */
+  sendStartedAt: number | null;
   decision: ModelDecision | null;
 }
 
@@ -320,8 +322,10 @@ export class ReferenceModel {
     const existing = this.verifications.get(input.txn);
     if (existing) {
       // A duplicate: no second SMS, no second decision; but a question whose sending failed (its sender
-      // gave the send lease back) is sent again, after one more look at the opt-out memory.
-      if (existing.sending && existing.decision === null) {
+      // gave the send lease back) is sent again, after one more look at the opt-out memory. While the
+      // first sender is still on it, within its send lease, the duplicate is retried later (contract v2).
+      const senderHoldsLease = existing.sendStartedAt !== null && now < existing.sendStartedAt + SEND_LEASE_MS;
+      if (existing.sending && existing.decision === null && !senderHoldsLease) {
         if (this.optedOut.has(existing.phone)) this.#decide(existing, "OPTED_OUT", now, null, step, true);
         else this.#question(existing, step, undefined, now, during);
       }
@@ -344,6 +348,7 @@ export class ReferenceModel {
       recent: false,
       decidedInFlight: false,
       sending: true,
+      sendStartedAt: null,
       decision: null,
     };
     this.verifications.set(input.txn, v);
@@ -363,7 +368,9 @@ export class ReferenceModel {
   #question(v: ModelVerification, step: Step, showCode: boolean | undefined, now: number, during: ((model: this) => Step) | null): void {
     const question: ExpectedSms = { kind: "question", phone: v.phone, txn: v.txn, refused: false, failed: false, showCode };
     step.sms.push(question);
+    v.sendStartedAt = now;
     if (during) merge(step, during(this));
+    v.sendStartedAt = null;
     v.decidedInFlight = v.decision !== null;
     question.failed = this.failNextSms.delete("question");
     question.refused = !question.failed && this.providerRefuses.has(v.phone);

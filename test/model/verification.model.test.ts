@@ -3,7 +3,9 @@
  * cancellations (before and after), replies of every kind (YES/NO/STOP/HELP/START/unknown, with codes,
  * from the right and the wrong numbers, to the wrong number, reusing inbound ids, late), redeliveries,
  * clock moves, deadlines with expiry sweeps, topic and SMS faults, provider refusals and deliveries that
- * land while a question SMS or a decision event is on its way, and SMS delivery events (failures,
+ * land while a question SMS or a decision event is on its way (a duplicate request 31 s into its
+ * question's send among them), confirmation sends that hang at the provider (no handler or sweep may
+ * wait for one), and SMS delivery events (failures,
  * deliveries, queued; for the latest question, older ones, other texts and unknown MessageIds;
  * duplicated, out of order, late, or ahead of the record of their own send). They run against the
  * REAL Redis scripts (a private redis-server, a namespace per run) through the use cases of src/app, and are compared
@@ -18,7 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../support/redis-server.ts";
 import {
   AdvanceCmd,
+  allCommandArbitraries,
   commandArbitraries,
+  DuplicateWhileSendingCmd,
+  HangSmsCmd,
+  SweepCmd,
   commandArbitrariesWith,
   DeliveryEventCmd,
   EventInFlightCmd,
@@ -69,7 +75,7 @@ async function runCommands(seed: number, commands: Iterable<fc.AsyncCommand<Worl
 }
 
 /** `replayPath`: what fast-check prints after a failing command list, to replay it with seed and path. */
-const stateMachine = (options: ModelOptions, replayPath?: string, arbitraries = commandArbitraries) =>
+const stateMachine = (options: ModelOptions, replayPath?: string, arbitraries = allCommandArbitraries) =>
   fc.asyncProperty(
     fc.integer(),
     fc.commands(arbitraries, { maxCommands: MAX_COMMANDS, size: "max", ...(replayPath ? { replayPath } : {}) }),
@@ -376,6 +382,29 @@ describe("regressions: contract deviations found by this test, fixed", () => {
       runCommands(
         0,
         [new EventInFlightCmd("TEXT_QUEUED", 0), new EventInFlightCmd("TEXT_BLOCKED", 0), new RequestCmd(0, 0, 600, 0, false)],
+        CONTRACT,
+      ),
+    ),
+  );
+
+  // Contract v2 items 8 and 6, put to the model once it had send leases and hung sends.
+  const SECOND_QUESTION = /request t0 for .*: SMS texts/;
+  it("14. scenario: a duplicate request 31 s into its question's send texts the cardholder a second time", () =>
+    holdsAgainst(SECOND_QUESTION, () => runCommands(0, [new DuplicateWhileSendingCmd(0, 0, 600)], CONTRACT)),
+  );
+  const HELD_BACK = /held back by an SMS send/;
+  it("15. scenario: topic down, YES → APPROVED unpublished; the sweep that publishes it waits for its confirmation's send", () =>
+    holdsAgainst(HELD_BACK, () =>
+      runCommands(
+        0,
+        [
+          new FailPublishCmd("before"),
+          new RequestCmd(0, 0, 600, 0, false),
+          reply({}),
+          new HangSmsCmd("confirmation"),
+          new AdvanceCmd(20_000),
+          new SweepCmd(),
+        ],
         CONTRACT,
       ),
     ),

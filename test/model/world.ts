@@ -49,9 +49,12 @@ export const PHONES = ["+14255550101", "+14255550102", "+447700900123"] as const
 export const ORIGINATION = "+18005550100";
 export const OTHER_NUMBER = "+18005550199";
 export const START_TIME = Date.UTC(2026, 10, 26, 22, 0, 0);
+/** How long a step's work may wait on a hung SMS send before the test calls it held back. */
+const HELD_BACK_BOUND_MS = 2_000;
 
 export type Delivery =
-  | { kind: "request"; request: VerificationRequest }
+  /** afterMs: delivered that long after the message it interleaves with began (the clock moves first). */
+  | { kind: "request"; request: VerificationRequest; afterMs?: number }
   | { kind: "cancel"; txn: string }
   | { kind: "reply"; sms: InboundSms; receivedAt: number; intent: ReplyIntent; code: string | null }
   | { kind: "sms_event"; event: SmsDeliveryEvent };
@@ -161,7 +164,14 @@ export class World {
       async () => {
         if (during && delivery.kind === "request") {
           this.sms.interleave(delivery.request.transactionId, async () => {
-            this.deliveries.push(during);
+            if (during.kind === "request") {
+              // A duplicate of a request still texting may be told to come back later (TransientError).
+              this.#interleaved = true;
+              this.deliveries.push({ kind: "request", request: during.request });
+              if (during.afterMs) await this.passTime(during.afterMs, `  (meanwhile) clock +${during.afterMs / 1000}s`);
+            } else {
+              this.deliveries.push(during);
+            }
             await this.#exec(during, true).catch((error: unknown) => nestedErrors.push(error));
           });
         }
@@ -358,7 +368,7 @@ export class World {
         const r = delivery.request;
         return this.model.request(
           { txn: r.transactionId, phone: r.phoneNumber, ttlSeconds: r.expiresInSeconds ?? 600, metadata: r.metadata },
-          now,
+          now + (delivery.afterMs ?? 0),
           during ? () => this.#apply(during, null, first) : null,
         );
       }
@@ -419,7 +429,7 @@ export class World {
     this.#nestedErrors.length = 0;
     const errors: unknown[] = [];
     try {
-      await exec();
+      await this.#whileSendsHang(label, exec());
     } catch (error) {
       errors.push(error);
     }
@@ -449,6 +459,41 @@ export class World {
     this.#checkSms(label, expected, smsFrom, faulted, owedBefore, optedOutBefore);
     this.#checkEvents(label, expected, eventsFrom, faulted, owedBefore);
     await this.#checkStore(label);
+  }
+
+  /**
+   * Awaits a step's own work. A send hung at the provider (hangNextSms) is released only once that
+   * work has returned: a handler or sweep that waits for it is held back, which the contract forbids
+   * (the sweep is never held back by an SMS send). The bound below only ends such a wait.
+   */
+  async #whileSendsHang(label: string, work: Promise<unknown>): Promise<void> {
+    if (!this.sms.hangArmed) {
+      await work;
+      return;
+    }
+    this.sms.stepWorkRunning = true;
+    void work.finally(() => (this.sms.stepWorkRunning = false)).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<"bound">((resolve) => (timer = setTimeout(() => resolve("bound"), HELD_BACK_BOUND_MS)));
+    try {
+      const outcome = await Promise.race([work.then(() => "done" as const), bound]);
+      if (outcome === "bound" && this.sms.hanging > 0) {
+        this.sms.releaseHung();
+        await work.catch(() => undefined);
+        this.#expect(false, `${label}: held back by an SMS send still on its way`);
+      }
+      await work;
+    } finally {
+      clearTimeout(timer);
+      this.sms.stepWorkRunning = false;
+      this.sms.releaseHung();
+    }
+  }
+
+  /** The next SMS of this kind hangs at the provider until the step's own work has returned. */
+  hangNextSms(kind: SmsKind): void {
+    this.trace.push(`the next ${kind} SMS hangs at the provider`);
+    this.sms.hangNext(kind);
   }
 
   async #learnCodes(step: Step): Promise<void> {
