@@ -6,7 +6,7 @@ import { PUBLISH_RETRY_MS, settleDecision } from "./settle-decision.ts";
 /** Equal to EXPIRY_PUBLISH_LEASE_MS: a sweep that dies mid-publish is replaced after this. */
 export const EXPIRY_LEASE_MS = EXPIRY_PUBLISH_LEASE_MS;
 /** Claimed per bucket and pass; with 16 buckets one pass takes up to 1,600. */
-const BATCH_PER_BUCKET = 100;
+export const BATCH_PER_BUCKET = 100;
 
 export interface SweepPass {
   /** Verifications this pass decided EXPIRED or UNDELIVERABLE (NOT_SENT). */
@@ -22,9 +22,9 @@ export interface SweepPass {
  * takes over, so no leader is needed and a restart loses nothing. It never waits for an SMS send:
  * confirmations go to the bounded background tasks.
  */
-export async function expireDue(ctx: AppContext): Promise<SweepPass> {
+export async function expireDue(ctx: AppContext, batchPerBucket = BATCH_PER_BUCKET): Promise<SweepPass> {
   const now = ctx.clock.now();
-  const { due, more } = await ctx.store.claimDue(now, BATCH_PER_BUCKET, EXPIRY_LEASE_MS);
+  const { due, more } = await ctx.store.claimDue(now, batchPerBucket, EXPIRY_LEASE_MS);
   let expired = 0;
   await Promise.all(
     due.map(async (entry) => {
@@ -40,6 +40,23 @@ export async function expireDue(ctx: AppContext): Promise<SweepPass> {
     }),
   );
   return { expired, more };
+}
+
+/**
+ * A sweep: passes back to back for as long as the last one was full (a bucket had more due than a
+ * pass takes), so a backlog drains at once instead of a batch per interval. `keepGoing` lets a
+ * stopping worker end it between passes. Returns how many it decided.
+ */
+export async function sweepUntilDrained(
+  ctx: AppContext,
+  { batchPerBucket = BATCH_PER_BUCKET, keepGoing = () => true }: { batchPerBucket?: number; keepGoing?: () => boolean } = {},
+): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const pass = await expireDue(ctx, batchPerBucket);
+    expired += pass.expired;
+    if (!pass.more || !keepGoing()) return expired;
+  }
 }
 
 async function sweepOne(ctx: AppContext, { phoneNumber, transactionId }: DueDeadline, now: number): Promise<boolean> {

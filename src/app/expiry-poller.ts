@@ -1,13 +1,13 @@
 import type { AppContext } from "./context.ts";
-import { expireDue } from "./expire-due.ts";
+import { sweepUntilDrained } from "./expire-due.ts";
 
 export interface ExpiryPoller {
   stop(): Promise<void>;
 }
 
 /**
- * Runs the sweep every `intervalMs` (with jitter so workers spread out), and again at once when a
- * pass found more due than it could take.
+ * Runs the sweep every `intervalMs` (with jitter so workers spread out); a sweep passes again at
+ * once for as long as a pass found more due than it could take (sweepUntilDrained).
  */
 export function startExpiryPoller(ctx: AppContext, intervalMs = 500, isAvailable: () => boolean = () => true): ExpiryPoller {
   let stopped = false;
@@ -21,8 +21,8 @@ export function startExpiryPoller(ctx: AppContext, intervalMs = 500, isAvailable
         schedule(intervalMs);
         return;
       }
-      running = expireDue(ctx)
-        .then((pass) => schedule(pass.more ? 0 : intervalMs * (0.75 + Math.random() * 0.5)))
+      running = sweepUntilDrained(ctx, { keepGoing: () => !stopped })
+        .then(() => schedule(intervalMs * (0.75 + Math.random() * 0.5)))
         .catch((error: unknown) => {
           ctx.log.error({ err: error }, "expiry sweep failed");
           schedule(intervalMs);

@@ -409,4 +409,14 @@ describe("regressions: contract deviations found by this test, fixed", () => {
       ),
     ),
   );
+  const ONE_PASS = /expiry sweep at .*: (decision events|SMS texts|what Redis holds)/;
+  it("16. scenario: two of a phone's verifications due at once, one pass each sweep → one stays OPEN past its deadline", () =>
+    holdsAgainst(ONE_PASS, () =>
+      runCommands(
+        0,
+        [new RequestCmd(0, 0, 30, 0, false), new RequestCmd(1, 0, 30, 0, false), new AdvanceCmd(61_000), new SweepCmd()],
+        CONTRACT,
+      ),
+    ),
+  );
 });
