@@ -2,6 +2,7 @@ import type { VerificationRequest } from "../domain/messages.ts";
 import { renderQuestion } from "../domain/sms-text.ts";
 import { SEND_LEASE_MS, type Verification } from "../domain/verification.ts";
 import { DestinationRefusedError, NotSentInTimeError, TransientError } from "../errors.ts";
+import { withAbortAfter } from "./abort-after.ts";
 import type { AppContext } from "./context.ts";
 import { settleDecision } from "./settle-decision.ts";
 
@@ -93,15 +94,17 @@ async function textCardholder(ctx: AppContext, verification: Verification, showC
   const secondsLeft = Math.floor((verification.deadline - ctx.clock.now()) / 1000);
   let messageId: string;
   try {
-    messageId = await ctx.sms.send({
-      kind: "question",
-      destinationPhoneNumber: phoneNumber,
-      body,
-      transactionId,
-      timeToLiveSeconds: Math.max(MIN_TIME_TO_LIVE_SECONDS, secondsLeft),
-      deadline: verification.deadline,
-      signal: AbortSignal.timeout(SEND_LEASE_MS - SEND_LEASE_MARGIN_MS),
-    });
+    messageId = await withAbortAfter(SEND_LEASE_MS - SEND_LEASE_MARGIN_MS, (signal) =>
+      ctx.sms.send({
+        kind: "question",
+        destinationPhoneNumber: phoneNumber,
+        body,
+        transactionId,
+        timeToLiveSeconds: Math.max(MIN_TIME_TO_LIVE_SECONDS, secondsLeft),
+        deadline: verification.deadline,
+        signal,
+      }),
+    );
   } catch (error) {
     if (error instanceof DestinationRefusedError) {
       await decideWithoutReply(ctx, verification, "UNDELIVERABLE", error.reason);

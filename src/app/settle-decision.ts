@@ -9,6 +9,7 @@ import {
   type Verification,
 } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
+import { withAbortAfter } from "./abort-after.ts";
 import type { AppContext } from "./context.ts";
 
 export interface SettleOptions {
@@ -113,13 +114,15 @@ async function sendConfirmation(ctx: AppContext, verification: DecidedVerificati
     merchant: verification.merchant,
   });
   try {
-    return await ctx.sms.send({
-      kind: "confirmation",
-      destinationPhoneNumber: verification.phoneNumber,
-      body,
-      transactionId: verification.transactionId,
-      signal: AbortSignal.timeout(sendWithinMs),
-    });
+    return await withAbortAfter(sendWithinMs, (signal) =>
+      ctx.sms.send({
+        kind: "confirmation",
+        destinationPhoneNumber: verification.phoneNumber,
+        body,
+        transactionId: verification.transactionId,
+        signal,
+      }),
+    );
   } catch (error) {
     // An opted-out or invalid number will never take it; the decision itself stands.
     if (!(error instanceof PermanentSmsError)) throw error;
