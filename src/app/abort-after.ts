@@ -2,8 +2,7 @@
  * Runs `work` with a signal that aborts (TimeoutError, as AbortSignal.timeout would) after `ms`, and
  * drops the timer as soon as the work settles. AbortSignal.timeout keeps its signal, its timer and
  * every listener the AWS SDK attached to it, with the request they close over, alive until the time
- * is up: 25 to 55 s per text, which filled the old generation and ran a major GC several times a
- * second under load.
+ * is up: 25 to 55 s per text.
  */
 export async function withAbortAfter<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
