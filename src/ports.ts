@@ -124,6 +124,8 @@ export interface DeliveryResult {
 }
 
 export type ConfirmationClaim = "claimed" | "taken" | "opted_out" | "done";
+/** What recording a publish says of the confirmation: "owed" (not claimed), "gone" (expired), or the claim. */
+export type PublishedClaim = ConfirmationClaim | "owed" | "gone";
 
 export interface VerificationStore {
   /** The idempotency record of a request whose reply window is `windowSeconds`. */
@@ -151,7 +153,7 @@ export interface VerificationStore {
     transactionId: string,
     now: number,
     claimConfirmationForMs: number,
-  ): Promise<ConfirmationClaim | "owed" | "gone">;
+  ): Promise<PublishedClaim>;
   /**
    * Gives the idempotency record (another cluster slot) the verification's own end: its deadline or
    * decision, whichever is later, plus the retention, so a replay never finds one without the other.

@@ -6,7 +6,7 @@ import { PUBLISH_RETRY_MS, settleDecision } from "./settle-decision.ts";
 /** Equal to EXPIRY_PUBLISH_LEASE_MS: a sweep that dies mid-publish is replaced after this. */
 export const EXPIRY_LEASE_MS = EXPIRY_PUBLISH_LEASE_MS;
 /** Claimed per bucket and pass; with 16 buckets one pass takes up to 1,600. */
-export const BATCH_PER_BUCKET = 100;
+const BATCH_PER_BUCKET = 100;
 
 export interface SweepPass {
   /** Verifications this pass decided EXPIRED or UNDELIVERABLE (NOT_SENT). */

@@ -9,6 +9,7 @@ import {
   type Verification,
 } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
+import type { PublishedClaim } from "../ports.ts";
 import { withAbortAfter } from "./abort-after.ts";
 import type { AppContext } from "./context.ts";
 
@@ -36,7 +37,7 @@ export async function settleDecision(ctx: AppContext, verification: Verification
   const now = ctx.clock.now();
   // The taker is still on it; if it died, the outbox entry brings the sweep when its lease ends.
   if (!options.owner && settleLeaseHeld(decision, now)) return;
-  let claim: Awaited<ReturnType<AppContext["store"]["markPublished"]>> | undefined;
+  let claim: PublishedClaim | undefined;
   if (!decision.published) {
     try {
       // Beside the publish, not before it: no round trip is added to the way to the event.

@@ -13,6 +13,7 @@ import type {
   DueDeadline,
   NewVerification,
   OwedText,
+  PublishedClaim,
   ReplyInput,
   ReplyOutcome,
   ReplyResult,
@@ -231,12 +232,12 @@ export class RedisVerificationStore implements VerificationStore {
     transactionId: string,
     now: number,
     claimConfirmationForMs: number,
-  ): Promise<ConfirmationClaim | "owed" | "gone"> {
+  ): Promise<PublishedClaim> {
     const claim = await this.#scripts.markPublished(
       [this.#keys.verification(phoneNumber, transactionId), this.#keys.due(phoneNumber), this.#keys.optOut(phoneNumber)],
       [deadlineMember(phoneNumber, transactionId), now, CONFIRMATION_LEASE_MS, claimConfirmationForMs],
     );
-    return String(claim) as ConfirmationClaim | "owed" | "gone";
+    return String(claim) as PublishedClaim;
   }
 
   async alignClaim(verification: Verification, now: number): Promise<void> {
