@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
 import { conversation } from "../support/conversation.ts";
+import { runDownTtls } from "../support/run-down-ttls.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
 
 let h: Harness;
@@ -99,13 +100,7 @@ describe("correlation v2: explicit codes first, and never a guess", () => {
 /** Time passes for Redis too: the service's clock moves and every TTL of the test's keys runs down with it. */
 async function passTime(ms: number): Promise<void> {
   h.clock.advance(ms);
-  const redis = h.service.redis;
-  for (const key of await redis.keys(`${h.namespace}:*`)) {
-    const ttl = await redis.pttl(key);
-    if (ttl < 0) continue;
-    if (ttl <= ms) await redis.del(key);
-    else await redis.pexpire(key, ttl - ms);
-  }
+  await runDownTtls(h.service.redis, await h.service.redis.keys(`${h.namespace}:*`), ms);
 }
 
 describe("retention", () => {

@@ -33,6 +33,7 @@ import type { SmsKind } from "../../src/ports.ts";
 import { CONFIRMATION_LEASE_MS, PUBLISH_LEASE_MS } from "../../src/domain/verification.ts";
 import { TransientError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
+import { runDownTtls } from "../support/run-down-ttls.ts";
 import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault, type SmsAttempt } from "./fakes.ts";
 import {
   confirms,
@@ -286,12 +287,7 @@ export class World {
     if (ms >= 1_000) this.trace.push(label);
     const governed = /(:(txn|v|cx|in):[^:]+|:open)$/;
     const keys = (await this.#client.keys(`${this.#namespace}:*`)).filter((key) => governed.test(key));
-    for (const key of keys) {
-      const ttl = await this.#client.pttl(key);
-      if (ttl < 0) continue;
-      if (ttl <= ms) await this.#client.del(key);
-      else await this.#client.pexpire(key, ttl - ms);
-    }
+    await runDownTtls(this.#client, keys, ms);
     const forgotten = this.model.expireRetention(this.clock.now());
     if (forgotten.length === 0) return;
     const left = await this.#client.keys(`${this.#namespace}:*`);
