@@ -41,6 +41,7 @@ local DAY_MS = 86400000
 
 --- @include "with-transaction-id"
 --- @include "record-decision"
+--- @include "confirmation-owed"
 
 local function fields(txn)
   return withTransactionId(redis.call('HGETALL', prefix .. txn), txn)
@@ -128,8 +129,7 @@ if intent == 'STOP' then
   redis.call('SET', optoutKey, '1')
   -- Confirmations still owed to this phone are forfeited: nothing is sent after an opt-out.
   for _, txn in ipairs(redis.call('ZRANGE', recentKey, 0, -1)) do
-    local confirmation = redis.call('HGET', prefix .. txn, 'conf')
-    if confirmation == 'pending' or confirmation == 'sending' then
+    if confirmationOwed(prefix .. txn) then
       redis.call('HSET', prefix .. txn, 'conf', 'skipped')
     end
   end

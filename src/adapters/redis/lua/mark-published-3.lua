@@ -22,9 +22,8 @@ local claim = 'owed'
 local sendLease = tonumber(ARGV[4])
 if sendLease > 0 then
   claim = claimConfirmation(vkey, KEYS[3], now, sendLease)
-else
-  local confirmation = redis.call('HGET', vkey, 'conf')
-  if confirmation ~= 'pending' and confirmation ~= 'sending' then claim = 'done' end
+elseif not confirmationOwed(vkey) then
+  claim = 'done'
 end
 if claim == 'done' or claim == 'opted_out' then
   redis.call('ZREM', dueKey, member)
