@@ -174,7 +174,7 @@ export interface VerificationStore {
   get(transactionId: string): Promise<Verification | null>;
   /** The phone of a known transaction (its idempotency record), null when unknown. */
   phoneOf(transactionId: string): Promise<string | null>;
-  /** Applies one SMS delivery event (see record-delivery-3.lua). */
+  /** Applies one SMS delivery event (see record-delivery-2.lua). */
   recordDelivery(input: DeliveryInput): Promise<DeliveryResult>;
   /** Claims the one RECEIVED feedback of the verification's question: its MessageId, or null. */
   claimFeedback(phoneNumber: string, transactionId: string): Promise<string | null>;

@@ -41,8 +41,9 @@ export class RedisKeys {
     return `${this.verificationPrefix(phoneNumber)}${transactionId}`;
   }
 
-  open(phoneNumber: string): string {
-    return `${this.phonePrefix(phoneNumber)}open`;
+  /** The phone's open verifications and the texts sent about them (lua/include/phone-index.lua). */
+  phoneIndex(phoneNumber: string): string {
+    return `${this.phonePrefix(phoneNumber)}ix`;
   }
 
   optOut(phoneNumber: string): string {
@@ -51,10 +52,6 @@ export class RedisKeys {
 
   recent(phoneNumber: string): string {
     return `${this.phonePrefix(phoneNumber)}recent`;
-  }
-
-  message(phoneNumber: string, messageId: string): string {
-    return `${this.phonePrefix(phoneNumber)}m:${messageId}`;
   }
 
   cancellation(phoneNumber: string, transactionId: string): string {

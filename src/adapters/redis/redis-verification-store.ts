@@ -27,8 +27,6 @@ import { namedArguments } from "./named-arguments.ts";
 import { FIELD, parseVerification } from "./verification-record.ts";
 
 const DAY_SECONDS = 86_400;
-/** A message index outlives the longest reply window (a day) by a day, for late replies. */
-const MESSAGE_INDEX_TTL_SECONDS = 2 * DAY_SECONDS;
 export const DEFAULT_RETENTION_SECONDS = 7 * DAY_SECONDS;
 
 export interface StoreOptions {
@@ -81,7 +79,7 @@ export class RedisVerificationStore implements VerificationStore {
     const reply = (await this.#scripts.createVerification(
       [
         this.#keys.verification(phone, input.transactionId),
-        this.#keys.open(phone),
+        this.#keys.phoneIndex(phone),
         this.#keys.optOut(phone),
         this.#keys.cancellation(phone, input.transactionId),
         this.#keys.due(phone),
@@ -127,14 +125,17 @@ export class RedisVerificationStore implements VerificationStore {
 
   async recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null> {
     const reply = (await this.#scripts.recordSent(
-      [this.#keys.verification(phoneNumber, transactionId), this.#keys.message(phoneNumber, messageId)],
-      [messageId, transactionId, MESSAGE_INDEX_TTL_SECONDS],
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.phoneIndex(phoneNumber)],
+      [messageId, transactionId],
     )) as [string, unknown];
     return parseVerification(reply[1], phoneNumber, transactionId);
   }
 
   async indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void> {
-    await this.#client.set(this.#keys.message(phoneNumber, messageId), transactionId, "EX", MESSAGE_INDEX_TTL_SECONDS);
+    await this.#scripts.indexText(
+      [this.#keys.verification(phoneNumber, transactionId), this.#keys.phoneIndex(phoneNumber)],
+      [messageId, transactionId],
+    );
   }
 
   async decide(
@@ -146,7 +147,7 @@ export class RedisVerificationStore implements VerificationStore {
     const reply = (await this.#scripts.decide(
       [
         this.#keys.verification(phoneNumber, transactionId),
-        this.#keys.open(phoneNumber),
+        this.#keys.phoneIndex(phoneNumber),
         this.#keys.recent(phoneNumber),
         this.#keys.cancellation(phoneNumber, transactionId),
         this.#keys.due(phoneNumber),
@@ -174,12 +175,10 @@ export class RedisVerificationStore implements VerificationStore {
 
   async handleReply(input: ReplyInput): Promise<ReplyResult> {
     const phone = input.phoneNumber;
-    const referenced = input.previousPublishedMessageId;
     const reply = (await this.#scripts.handleReply(
       [
-        this.#keys.open(phone),
+        this.#keys.phoneIndex(phone),
         this.#keys.handledInbound(phone, input.inboundMessageId),
-        referenced ? this.#keys.message(phone, referenced) : this.#keys.message(phone, ""),
         this.#keys.optOut(phone),
         this.#keys.recent(phone),
         this.#keys.due(phone),
@@ -195,7 +194,7 @@ export class RedisVerificationStore implements VerificationStore {
           receivedAt: input.receivedAt,
           eventIdSeed: input.eventIdSeed,
           handledTtl: DAY_SECONDS,
-          hasPrevious: Boolean(referenced),
+          previous: input.previousPublishedMessageId ?? "",
           retention: this.#retentionMs,
           publishLease: PUBLISH_LEASE_MS,
           phone,
@@ -251,10 +250,10 @@ export class RedisVerificationStore implements VerificationStore {
     await this.#scripts.confirmationSent(
       [
         this.#keys.verification(phoneNumber, transactionId),
-        this.#keys.message(phoneNumber, messageId ?? ""),
+        this.#keys.phoneIndex(phoneNumber),
         this.#keys.due(phoneNumber),
       ],
-      [deadlineMember(phoneNumber, transactionId), transactionId, messageId ?? "", MESSAGE_INDEX_TTL_SECONDS],
+      [deadlineMember(phoneNumber, transactionId), transactionId, messageId ?? ""],
     );
   }
 
@@ -304,7 +303,7 @@ export class RedisVerificationStore implements VerificationStore {
   async recordDelivery(input: DeliveryInput): Promise<DeliveryResult> {
     const phone = input.phoneNumber;
     const reply = (await this.#scripts.recordDelivery(
-      [this.#keys.message(phone, input.messageId), this.#keys.open(phone), this.#keys.due(phone)],
+      [this.#keys.phoneIndex(phone), this.#keys.due(phone)],
       [
         namedArguments({
           prefix: this.#keys.verificationPrefix(phone),

@@ -10,7 +10,7 @@ const scriptFiles = {
   recordSent: "record-sent-2.lua",
   claimSend: "claim-send-2.lua",
   decide: "decide-5.lua",
-  handleReply: "handle-reply-6.lua",
+  handleReply: "handle-reply-5.lua",
   markPublished: "mark-published-3.lua",
   keepClaim: "keep-claim-1.lua",
   setField: "set-field-1.lua",
@@ -18,7 +18,8 @@ const scriptFiles = {
   claimConfirmation: "claim-confirmation-2.lua",
   confirmationSent: "confirmation-sent-3.lua",
   clearOwedText: "clear-owed-text-1.lua",
-  recordDelivery: "record-delivery-3.lua",
+  indexText: "index-text-2.lua",
+  recordDelivery: "record-delivery-2.lua",
   claimFeedback: "claim-feedback-1.lua",
   takeSendParts: "take-send-parts-2.lua",
 } as const;

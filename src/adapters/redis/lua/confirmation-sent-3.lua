@@ -3,16 +3,18 @@
   verification: a late reply, not another open one) and takes the verification out of the due set:
   nothing is owed any more. One script instead of three calls.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] message index       <ns>:{bucket}:<phone>:m:<messageId>  (any key of the slot when none)
+  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
   KEYS[3] the bucket's due set <ns>:{bucket}:due
   ARGV[1] due member '<phone>|<transactionId>'   ARGV[2] transactionId
-  ARGV[3] the confirmation's MessageId ('' when none: refused for good)   ARGV[4] TTL of the index, seconds
+  ARGV[3] the confirmation's MessageId ('' when none: refused for good)
 ]]
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'conf', 'sent')
-end
-if ARGV[3] ~= '' then
-  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[4])
+--- @include "phone-index"
+local vkey = KEYS[1]
+if redis.call('EXISTS', vkey) == 1 then
+  redis.call('HSET', vkey, 'conf', 'sent')
+  if ARGV[3] ~= '' then
+    indexText(KEYS[2], string.sub(vkey, 1, #vkey - #ARGV[2]), ARGV[3], ARGV[2])
+  end
 end
 redis.call('ZREM', KEYS[3], ARGV[1])
 return 1

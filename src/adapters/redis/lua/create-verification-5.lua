@@ -1,7 +1,7 @@
 --[[
   Records a new verification, or reports the one already recorded (idempotent on transactionId).
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] open verifications  <ns>:{bucket}:<phone>:open   (hash transactionId -> reference code)
+  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId> (left by a cancellation that found no verification)
   KEYS[5] the bucket's due set <ns>:{bucket}:due  (member '<phone>|<transactionId>', score: when a worker is next needed)
@@ -19,8 +19,10 @@
     'decided' (decided at once: OPTED_OUT or CANCELLED, no SMS to send),
     'created' (state SENDING; othersOpen = number of other open verifications of the phone).
 ]]
-local vkey, openKey, optoutKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[5]
+local vkey, ix, optoutKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[5]
 local a = cjson.decode(ARGV[1])
+--- @include "phone-index"
+
 local now, deadline, retention = a.now, a.deadline, a.retention
 local member = a.phone .. '|' .. a.transactionId
 
@@ -54,16 +56,17 @@ end
 -- Codes in use among the phone's open verifications; an entry whose verification expired undecided
 -- (never swept within its retention) is dropped on the way.
 local used, othersOpen = {}, 0
-local open = redis.call('HGETALL', openKey)
 local prefix = string.sub(vkey, 1, #vkey - #a.transactionId)
-for i = 1, #open, 2 do
-  if open[i] == a.transactionId then
+for _, entry in ipairs(openEntries(ix)) do
+  local txn, entryCode = entry[1], entry[2]
+  if txn == a.transactionId then
     -- A stale entry of this very transactionId (an earlier verification of it, expired): replaced below.
-  elseif redis.call('EXISTS', prefix .. open[i]) == 1 then
-    used[open[i + 1]] = true
+    removeOpen(ix, txn)
+  elseif redis.call('EXISTS', prefix .. txn) == 1 then
+    used[entryCode] = true
     othersOpen = othersOpen + 1
   else
-    redis.call('HDEL', openKey, open[i])
+    removeOpen(ix, txn)
   end
 end
 local code = ''
@@ -73,9 +76,6 @@ end
 
 redis.call('HSET', vkey, 'st', 'SENDING', 'sl', now + a.sendLease)
 if code ~= '' then redis.call('HSET', vkey, 'code', code) end
-redis.call('HSET', openKey, a.transactionId, code)
-if redis.call('PTTL', openKey) < deadline + retention - now then
-  redis.call('PEXPIRE', openKey, deadline + retention - now)
-end
+addOpen(ix, a.transactionId, code, deadline + retention - now)
 redis.call('ZADD', dueKey, 'NX', deadline, member)
 return {'created', redis.call('HGETALL', vkey), othersOpen}

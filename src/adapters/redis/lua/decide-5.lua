@@ -1,7 +1,7 @@
 --[[
   Decides an open verification without a reply: CANCELLED, UNDELIVERABLE or EXPIRED.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] open verifications  <ns>:{bucket}:<phone>:open
+  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
   KEYS[3] recent decisions    <ns>:{bucket}:<phone>:recent  (zset transactionId -> decidedAt, for late replies)
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId>
   KEYS[5] the bucket's due set <ns>:{bucket}:due
@@ -41,7 +41,7 @@ if a.onlyIfDue then
 end
 recordDecision({
   vkey = vkey, txn = a.transactionId, member = a.member, decision = decision, now = now, eventId = a.eventId,
-  retention = retention, publishLease = a.publishLease, openKey = KEYS[2], dueKey = dueKey,
+  retention = retention, publishLease = a.publishLease, ix = KEYS[2], dueKey = dueKey,
   recentKey = KEYS[3], reason = reason,
 })
 return {'decided', redis.call('HGETALL', vkey)}

@@ -1,20 +1,21 @@
 --[[
   Records the MessageId of the question SMS and indexes it for reply correlation.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] message index       <ns>:{bucket}:<phone>:m:<messageId>
-  ARGV[1] messageId   ARGV[2] transactionId   ARGV[3] TTL of the index, seconds
+  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
+  ARGV[1] messageId   ARGV[2] transactionId
   Returns {status, fields}: 'missing' when the verification is gone, else 'recorded'.
   A verification decided while its SMS was in flight stays decided, and its recorded decision (the
   event it publishes, outboundMessageId included) stays as it was.
-  dq is the latest question's MessageId, the one delivery events report on (record-delivery-3.lua),
+  dq is the latest question's MessageId, the one delivery events report on (record-delivery-2.lua),
   stored only when it differs from out (the first question's): a later question replaces it and
   starts its delivery status afresh.
 ]]
+--- @include "phone-index"
 local vkey = KEYS[1]
 if redis.call('EXISTS', vkey) == 0 then
   return {'missing', {}}
 end
-redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+indexText(KEYS[2], string.sub(vkey, 1, #vkey - #ARGV[2]), ARGV[1], ARGV[2])
 local state = redis.call('HGET', vkey, 'st')
 if state ~= 'DECIDED' then
   local sent = redis.call('HMGET', vkey, 'out', 'dq')

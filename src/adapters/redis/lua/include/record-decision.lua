@@ -5,15 +5,19 @@
 -- cardholder may still answer (all but UNDELIVERABLE: nothing reached the handset) is remembered for
 -- the late-reply day.
 -- d: vkey, txn, member ('<phone>|<transactionId>'), decision, now, eventId, retention, publishLease,
---    openKey, dueKey, recentKey (unused for UNDELIVERABLE), reason (UNDELIVERABLE only)
+--    ix (the phone's index), dueKey, recentKey (unused for UNDELIVERABLE), reason (UNDELIVERABLE only)
+--- @include "phone-index"
 local function recordDecision(d)
   redis.call('HSET', d.vkey, 'st', 'DECIDED', 'dec', d.decision, 'decAt', d.now, 'eid', d.eventId, 'pub', '0')
   if d.decision == 'UNDELIVERABLE' then
     redis.call('HSET', d.vkey, 'ur', d.reason)
   end
   local deadline = tonumber(redis.call('HGET', d.vkey, 'dl'))
-  redis.call('PEXPIRE', d.vkey, math.max(deadline, d.now) + d.retention - d.now)
-  redis.call('HDEL', d.openKey, d.txn)
+  local lifetime = math.max(deadline, d.now) + d.retention - d.now
+  redis.call('PEXPIRE', d.vkey, lifetime)
+  removeOpen(d.ix, d.txn)
+  -- The texts indexed about it keep naming it for as long as it lives.
+  keepIndexFor(d.ix, lifetime)
   redis.call('ZADD', d.dueKey, d.now + d.publishLease, d.member)
   if d.decision ~= 'UNDELIVERABLE' then
     redis.call('ZADD', d.recentKey, d.now, d.txn)

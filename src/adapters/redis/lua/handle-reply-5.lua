@@ -8,17 +8,17 @@
     2. else exactly one open verification decides, unless previousPublishedMessageId names a text
        about another (already decided) verification: the cardholder may be answering that one;
     3. else, with several open, nothing is decided and the cardholder gets the list (owes: ambiguous).
-  KEYS[1] open verifications  <ns>:{bucket}:<phone>:open     (hash transactionId -> reference code)
+  KEYS[1] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua: open verifications
+                              and their reference codes; the text a previousPublishedMessageId names)
   KEYS[2] handled inbound id  <ns>:{bucket}:<phone>:in:<inboundMessageId>  ('<transactionIds>|<text still owed>')
-  KEYS[3] message index       <ns>:{bucket}:<phone>:m:<previousPublishedMessageId> (any key of the slot when absent)
-  KEYS[4] opt-out flag        <ns>:{bucket}:<phone>:optout
-  KEYS[5] recent decisions    <ns>:{bucket}:<phone>:recent   (zset transactionId -> decidedAt)
-  KEYS[6] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
+  KEYS[4] recent decisions    <ns>:{bucket}:<phone>:recent   (zset transactionId -> decidedAt)
+  KEYS[5] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
   ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
           intent (APPROVE | DENY | STOP | HELP | START | UNKNOWN), answer (YES | NO | STOP | ''),
           code (reference code or ''), inboundId, now (ms), receivedAt (ms), eventIdSeed (seed of the
-          decision's eventId), handledTtl (of the handled-id record, seconds), hasPrevious (true when
-          previousPublishedMessageId was given), retention (of a decided verification, ms),
+          decision's eventId), handledTtl (of the handled-id record, seconds), previous
+          (previousPublishedMessageId, '' when none), retention (of a decided verification, ms),
           publishLease (ms), phone
   Returns {outcome, owedText, fields...}: one HGETALL array per verification concerned, and the
   text the reply is owed ('' for none; the caller clears it once sent, see clear-owed-text-1.lua).
@@ -32,7 +32,7 @@
     help | reprompt | late        a text about the verification         owes: the same
     ignored | ignored_late | ignored_unknown | ignored_opted_out | no_verification   nothing to do
 ]]
-local openKey, handledKey, messageKey, optoutKey, recentKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local ix, handledKey, optoutKey, recentKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local a = cjson.decode(ARGV[1])
 local prefix, intent, answer, code = a.prefix, a.intent, a.answer, a.code
 local inboundId, now, receivedAt, eventId = a.inboundId, a.now, a.receivedAt, a.eventIdSeed
@@ -40,6 +40,7 @@ local retention, publishLease, phone = a.retention, a.publishLease, a.phone
 local DAY_MS = 86400000
 
 --- @include "with-transaction-id"
+--- @include "phone-index"
 --- @include "record-decision"
 --- @include "confirmation-owed"
 
@@ -71,7 +72,7 @@ local function decide(txn, decision, correlatedBy)
   recordDecision({
     vkey = vkey, txn = txn, member = phone .. '|' .. txn, decision = decision, now = now,
     eventId = eventIdFor(txn), retention = retention, publishLease = publishLease,
-    openKey = openKey, dueKey = dueKey, recentKey = recentKey,
+    ix = ix, dueKey = dueKey, recentKey = recentKey,
   })
   if correlatedBy then
     redis.call('HSET', vkey, 'rIn', inboundId, 'rAns', answer, 'rBy', correlatedBy, 'rAt', receivedAt)
@@ -101,15 +102,14 @@ end
 
 -- The phone's undecided verifications, split by where the receipt falls in each one's window.
 local open, openCodes, pastDeadline = {}, {}, {}
-local undecided = redis.call('HGETALL', openKey)
-for i = 1, #undecided, 2 do
-  local txn = undecided[i]
+for _, entry in ipairs(openEntries(ix)) do
+  local txn = entry[1]
   local window = redis.call('HMGET', prefix .. txn, 'reqAt', 'dl')
   local requestedAt, deadline = tonumber(window[1]), tonumber(window[2])
   if requestedAt and receivedAt >= requestedAt then
     if receivedAt <= deadline then
       table.insert(open, txn)
-      openCodes[txn] = undecided[i + 1]
+      openCodes[txn] = entry[2]
     else
       table.insert(pastDeadline, txn)
     end
@@ -120,8 +120,8 @@ local function isOpen(txn)
 end
 
 local referencedTxn = false
-if a.hasPrevious then
-  referencedTxn = redis.call('GET', messageKey)
+if a.previous ~= '' then
+  referencedTxn = indexedTransaction(ix, a.previous)
   if referencedTxn and redis.call('EXISTS', prefix .. referencedTxn) == 0 then referencedTxn = false end
 end
 

@@ -3,9 +3,8 @@
   Hash fields: dq = MessageId of the latest question (set by record-sent-2 when a later question
   replaces the first; absent, the first question's out), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
   event's timestamp. Once decided, the delivery is frozen with the decision.
-  KEYS[1] message index       <ns>:{bucket}:<phone>:m:<messageId>  (-> transactionId)
-  KEYS[2] open verifications  <ns>:{bucket}:<phone>:open
-  KEYS[3] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  KEYS[1] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua: messageId -> transactionId)
+  KEYS[2] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
   ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
           messageId, contextTransactionId (the event's context.transactionId, '' when none),
           status (PENDING | DELIVERED | FAILED), eventType, at (the event's timestamp, ms), now (ms),
@@ -25,14 +24,15 @@
     other_text       a text that is not the verification's latest question
     unknown          no verification knows this MessageId
 ]]
-local indexKey, openKey, dueKey = KEYS[1], KEYS[2], KEYS[3]
+local ix, dueKey = KEYS[1], KEYS[2]
 local a = cjson.decode(ARGV[1])
 local prefix, messageId, contextTxn = a.prefix, a.messageId, a.contextTransactionId
 local status, eventType, at = a.status, a.eventType, a.at
 local now, eventId, retention, publishLease, phone = a.now, a.eventId, a.retention, a.publishLease, a.phone
 local RANK = {PENDING = 1, DELIVERED = 2, FAILED = 2}
 
-local txn = redis.call('GET', indexKey)
+--- @include "phone-index"
+local txn = indexedTransaction(ix, messageId)
 local viaContext = false
 if not txn then
   if contextTxn == '' then return {'unknown', {}} end
@@ -71,6 +71,6 @@ if status ~= 'FAILED' then return {'recorded', record()} end
 recordDecision({
   vkey = vkey, txn = txn, member = phone .. '|' .. txn, decision = 'UNDELIVERABLE', reason = eventType,
   now = now, eventId = eventId, retention = retention, publishLease = publishLease,
-  openKey = openKey, dueKey = dueKey,
+  ix = ix, dueKey = dueKey,
 })
 return {'undeliverable', record()}
