@@ -4,6 +4,7 @@ import { PoisonMessageError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { HandlerResult, MessageHandler, ReceivedMessage } from "../../ports.ts";
 import type { DeadLetter } from "./dead-letter.ts";
+import { LoadFollowingPollers } from "./load-following-pollers.ts";
 import { unwrapBody } from "./unwrap-body.ts";
 
 export type { HandlerResult, MessageHandler } from "../../ports.ts";
@@ -18,7 +19,10 @@ export interface QueueWorkerOptions {
   /** Seconds a received message stays hidden; the heartbeat extends it for slow work. */
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
-  /** Concurrent long-polling consumers on the queue (default 1). */
+  /**
+   * Most concurrent long-polling consumers on the queue (default 1). One always polls; the others
+   * follow the load (see LoadFollowingPollers).
+   */
   pollers?: number;
   onHandled?: (outcome: HandledMessage) => void;
   /** Translates an AWS timestamp (epoch ms) into the service clock's time (tests move their clock). */
@@ -51,6 +55,8 @@ export interface QueueWorker {
   /** Stops polling, waits up to `timeoutMs` for in-flight messages, and releases the rest to other workers. */
   stop(timeoutMs?: number): Promise<StopReport>;
   readonly isRunning: boolean;
+  /** Consumers polling now: one while the queue is quiet, up to `pollers` while it is busy. */
+  readonly pollersRunning: number;
 }
 
 /**
@@ -115,11 +121,14 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     return handled;
   };
 
-  // sqs-consumer waits for a whole batch before it polls again; several pollers keep the queue busy.
+  // sqs-consumer waits for a whole batch before it polls again; several pollers keep a busy queue
+  // drained meanwhile, but an idle one still costs a ReceiveMessage each time a message arrives.
   let receiving = new AbortController();
   let stopping = false;
   const sqs = abortableReceives(options.sqs, () => receiving.signal);
-  const consumers = Array.from({ length: options.pollers ?? 1 }, () => {
+  const consumers: Consumer[] = [];
+  const pollers = new LoadFollowingPollers(consumers, () => !stopping);
+  for (let index = 0; index < (options.pollers ?? 1); index += 1) {
     const consumer = Consumer.create({
       queueUrl: options.queueUrl,
       sqs,
@@ -131,16 +140,18 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
       messageAttributeNames: ["All"],
       handleMessageBatch: async (messages) => {
+        pollers.received(messages.length);
         const results = await Promise.all(messages.map(handleTracked));
-        return messages.filter((_, index) => results[index]?.acknowledged);
+        return messages.filter((_, i) => results[i]?.acknowledged);
       },
     });
     consumer.on("error", (error) => {
       if (!stopping) log.error({ err: errorSummary(error), queue: name }, "queue error");
     });
     consumer.on("processing_error", (error) => log.error({ err: errorSummary(error), queue: name }, "processing error"));
-    return consumer;
-  });
+    consumer.on("empty", () => pollers.cameBackEmpty(index));
+    consumers.push(consumer);
+  }
 
   const stopPolling = async () => {
     stopping = true;
@@ -161,7 +172,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
     start: () => {
       if (receiving.signal.aborted) receiving = new AbortController();
       stopping = false;
-      consumers.forEach((consumer) => consumer.start());
+      pollers.start();
     },
     pause: () => void stopPolling(),
     stop: async (timeoutMs = 25_000) => {
@@ -180,7 +191,10 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       return { finished: pending.length - unfinished.length, released: unfinished.length };
     },
     get isRunning() {
-      return consumers.every((consumer) => consumer.status.isRunning);
+      return pollers.isRunning;
+    },
+    get pollersRunning() {
+      return pollers.running;
     },
   };
 }

@@ -1,0 +1,43 @@
+import type { Consumer } from "sqs-consumer";
+
+/** A batch at least this large means messages wait while the running pollers handle theirs. */
+export const BUSY_BATCH = 5;
+
+/**
+ * The first consumer always polls. Another one starts when a batch comes back busy (BUSY_BATCH
+ * messages or more), and stops when its long poll comes back empty: on real SQS after a wait with
+ * nothing to receive, on an emulator that wakes every waiting poll for each message (fauxqs), as
+ * soon as another poller took it. So a quiet queue costs one ReceiveMessage per message or per wait,
+ * and a busy one is drained by all of them.
+ */
+export class LoadFollowingPollers {
+  readonly #consumers: readonly Consumer[];
+  readonly #mayStart: () => boolean;
+
+  constructor(consumers: readonly Consumer[], mayStart: () => boolean) {
+    this.#consumers = consumers;
+    this.#mayStart = mayStart;
+  }
+
+  start(): void {
+    this.#consumers[0]?.start();
+  }
+
+  get isRunning(): boolean {
+    return this.#consumers[0]?.status.isRunning ?? false;
+  }
+
+  /** How many consumers are polling now. */
+  get running(): number {
+    return this.#consumers.filter((consumer) => consumer.status.isRunning).length;
+  }
+
+  received(batchSize: number): void {
+    if (batchSize < BUSY_BATCH || !this.#mayStart() || !this.isRunning) return;
+    this.#consumers.find((consumer) => !consumer.status.isRunning)?.start();
+  }
+
+  cameBackEmpty(index: number): void {
+    if (index > 0) this.#consumers[index]?.stop();
+  }
+}
