@@ -13,12 +13,23 @@ interface Expectation {
   phase: string;
   observedAt?: number;
   eventId?: string;
+  /** The event's decidedAt and the topic's Timestamp of its publish (epoch ms). */
+  decidedAt?: number;
+  toTopicAt?: number;
+}
+
+/** Where a decision was when (epoch ms): recorded by the service, published to the topic, observed here. */
+export interface DecisionStages {
+  decidedAt: number;
+  toTopicAt: number;
+  observedAt: number;
 }
 
 interface DecisionBody {
   eventId?: unknown;
   transactionId?: unknown;
   decision?: unknown;
+  decidedAt?: unknown;
   reply?: { correlatedBy?: unknown } | null;
 }
 
@@ -87,6 +98,12 @@ export class DecisionCollector {
   /** When the decision of the transaction was observed (performance.now() ms), if it was. */
   observedAt(transactionId: string): number | undefined {
     return this.#expected.get(transactionId)?.observedAt;
+  }
+
+  stagesOf(transactionId: string): DecisionStages | undefined {
+    const expectation = this.#expected.get(transactionId);
+    if (expectation?.observedAt === undefined || expectation.decidedAt === undefined || expectation.toTopicAt === undefined) return undefined;
+    return { decidedAt: expectation.decidedAt, toTopicAt: expectation.toTopicAt, observedAt: performance.timeOrigin + expectation.observedAt };
   }
 
   get problems(): readonly string[] {
@@ -193,10 +210,12 @@ export class DecisionCollector {
 
   #record(body: string, at: number): void {
     let snsMessageId: string | undefined;
+    let toTopicAt: number | undefined;
     let event: DecisionBody;
     try {
-      const envelope = JSON.parse(body) as { MessageId?: string; Message?: string };
+      const envelope = JSON.parse(body) as { MessageId?: string; Message?: string; Timestamp?: string };
       snsMessageId = envelope.MessageId;
+      toTopicAt = envelope.Timestamp === undefined ? undefined : Date.parse(envelope.Timestamp);
       event = JSON.parse(envelope.Message ?? body) as DecisionBody;
     } catch {
       this.#problems.push(`a message on the decisions topic is not JSON: ${body.slice(0, 80)}`);
@@ -237,6 +256,8 @@ export class DecisionCollector {
     }
     expectation.eventId = eventId;
     expectation.observedAt = at;
+    expectation.decidedAt = typeof event.decidedAt === "string" ? Date.parse(event.decidedAt) : undefined;
+    expectation.toTopicAt = toTopicAt;
     if (decision !== expectation.decision) {
       this.counts.wrong += 1;
       this.#problems.push(

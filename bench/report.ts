@@ -15,6 +15,10 @@ function ms(summary: Summary): string {
   return `p50 ${num(summary.p50, 1)} ms · p99 ${num(summary.p99, 1)} ms · max ${num(summary.max, 1)} ms  (n=${summary.count})`;
 }
 
+function stage(summary: Summary): string {
+  return `${num(summary.p50, 1)} / ${num(summary.p99, 1)}`;
+}
+
 function cores(use: PhaseUse): string {
   const part = (name: string, value: number | null) => `${name} ${value === null ? "n/a" : value.toFixed(2)}`;
   return [
@@ -53,6 +57,10 @@ export function formatReport(result: BenchResult): string {
       [
         `${num(run.ratePerSecond)}/s × ${num(run.durationSeconds)} s`,
         `${ms(run.latencyMs)}; ${num(run.decisionsPerSecond)} decisions/s${run.keptUp ? "" : "  (did NOT keep up)"}`,
+      ] as const,
+      [
+        "  stages p50 / p99",
+        `reply → decided ${stage(run.stagesMs.replyToDecided)} · → topic ${stage(run.stagesMs.decidedToTopic)} · → subscriber ${stage(run.stagesMs.topicToSubscriber)} ms`,
       ] as const,
       ["  CPU, cores", cores(run.use)] as const,
     ]),

@@ -88,6 +88,12 @@ export interface SteadyFigures {
   /** Decisions kept pace with replies (≥ 90 % of the rate). */
   keptUp: boolean;
   latencyMs: Summary;
+  /**
+   * The same latency in three stages (one machine, one clock): the reply's publish → the decision
+   * recorded (the inbound hops and the handler), → its publish reached the topic (the service's
+   * publish batching), → observed by this subscriber (the outbound hops).
+   */
+  stagesMs: { replyToDecided: Summary; decidedToTopic: Summary; topicToSubscriber: Summary };
   use: PhaseUse;
 }
 
@@ -237,6 +243,25 @@ function latencies(verifications: readonly OpenVerification[], publishedAt: Map<
     if (published !== undefined && observed !== undefined) values.push(observed - published);
   }
   return values;
+}
+
+function stageLatencies(
+  verifications: readonly OpenVerification[],
+  publishedAt: Map<string, number>,
+  collector: DecisionCollector,
+): SteadyFigures["stagesMs"] {
+  const replyToDecided: number[] = [];
+  const decidedToTopic: number[] = [];
+  const topicToSubscriber: number[] = [];
+  for (const verification of verifications) {
+    const published = publishedAt.get(verification.transactionId);
+    const stages = collector.stagesOf(verification.transactionId);
+    if (published === undefined || !stages) continue;
+    replyToDecided.push(stages.decidedAt - (performance.timeOrigin + published));
+    decidedToTopic.push(stages.toTopicAt - stages.decidedAt);
+    topicToSubscriber.push(stages.observedAt - stages.toTopicAt);
+  }
+  return { replyToDecided: summarize(replyToDecided), decidedToTopic: summarize(decidedToTopic), topicToSubscriber: summarize(topicToSubscriber) };
 }
 
 function lastObserved(verifications: readonly OpenVerification[], collector: DecisionCollector): number {
@@ -406,6 +431,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
         decisionsPerSecond: decisionsRate,
         keptUp: decisionsRate !== null && decisionsRate >= 0.9 * Math.min(rate, replies / options.durationSeconds),
         latencyMs: summarize(latencies(set, paced.publishedAt, collector)),
+        stagesMs: stageLatencies(set, paced.publishedAt, collector),
         use: phaseUse(before, after),
       });
     }

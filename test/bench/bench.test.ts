@@ -84,6 +84,16 @@ describe("npm run bench", () => {
       const steady = result.steady as Array<Record<string, unknown>>;
       expect(steady).toHaveLength(1);
       expect(steady[0]).toMatchObject({ ratePerSecond: 20, replies: 20, latencyMs: { count: 20, p50: number, p99: number, max: number } });
+      // The latency's three stages, each timed for every reply, on one clock (decidedAt and the topic's
+      // Timestamp are whole milliseconds, so a stage may read up to 1 ms below zero).
+      const stages = (steady[0] as { stagesMs: Record<string, { count: number; min: number; p50: number }> }).stagesMs;
+      expect(Object.keys(stages).sort()).toEqual(["decidedToTopic", "replyToDecided", "topicToSubscriber"]);
+      for (const stage of Object.values(stages)) {
+        expect(stage.count).toBe(20);
+        expect(stage.min).toBeGreaterThan(-2);
+      }
+      const latency = (steady[0] as { latencyMs: { max: number } }).latencyMs;
+      expect(stages.replyToDecided?.p50 ?? Infinity).toBeLessThanOrEqual(latency.max + 2);
 
       const burst = result.burst as { decisionsPerSecond: number; latencyMs: { p50: number; p99: number; max: number } };
       expect(burst.decisionsPerSecond).toBeGreaterThan(0);
