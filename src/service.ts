@@ -14,7 +14,13 @@ import { RedisVerificationStore } from "./adapters/redis/redis-verification-stor
 import type { RedisClient } from "./adapters/redis/scripts.ts";
 import { PacedSmsSender } from "./adapters/sms-pacing/paced-sms-sender.ts";
 import { resolveDeadLetter } from "./adapters/sqs/dead-letter.ts";
-import { createQueueWorker, type HandledMessage, type QueueWorker, type StopReport } from "./adapters/sqs/queue-worker.ts";
+import {
+  createQueueWorker,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  type HandledMessage,
+  type QueueWorker,
+  type StopReport,
+} from "./adapters/sqs/queue-worker.ts";
 import { createBackgroundTasks } from "./app/background-tasks.ts";
 import type { AppContext } from "./app/context.ts";
 import { startExpiryPoller, type ExpiryPoller } from "./app/expiry-poller.ts";
@@ -40,6 +46,8 @@ export interface ServiceOptions {
   onHandled?: (handled: HandledMessage) => void;
   /** Overrides DECISION_RETENTION_SECONDS (tests let keys really expire). */
   decisionRetentionSeconds?: number;
+  /** Longest a message's handler may take (default 60 s); texts owed to a reply give up at 3/4 of it. */
+  handlerTimeoutMs?: number;
 }
 
 export interface StopSummary {
@@ -104,6 +112,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           clock,
         );
   const background = createBackgroundTasks(log);
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const context: AppContext = {
     store,
     background,
@@ -116,6 +125,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       brandName: config.brandName,
       verificationTtlSeconds: config.verificationTtlSeconds,
       originationNumber,
+      replyTextSendWithinMs: Math.floor(handlerTimeoutMs * 0.75),
     },
     newId: randomUUID,
   };
@@ -131,6 +141,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     log,
     onHandled,
     pollers: options.pollersPerQueue ?? DEFAULT_POLLERS_PER_QUEUE,
+    handlerTimeoutMs,
     toServiceTime: (epochMs: number) => epochMs + clock.now() - Date.now(),
     ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),

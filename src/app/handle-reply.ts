@@ -11,10 +11,14 @@ import type { Verification } from "../domain/verification.ts";
 import { PermanentSmsError } from "../errors.ts";
 import type { OwedText, ReplyOutcome, SmsKind } from "../ports.ts";
 import type { AppContext } from "./context.ts";
+import { withAbortAfter } from "./abort-after.ts";
 import { repliedTo, reportReceived } from "./report-feedback.ts";
 import { settleDecision } from "./settle-decision.ts";
 
 export type ReplyHandlingOutcome = ReplyOutcome | "wrong_destination";
+
+/** Three quarters of the 60 s a message's handler may take (see AppSettings.replyTextSendWithinMs). */
+export const REPLY_TEXT_SEND_WITHIN_MS = 45_000;
 
 export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: number): Promise<ReplyHandlingOutcome> {
   const expectedNumber = ctx.settings.originationNumber;
@@ -102,7 +106,9 @@ async function text(
   body: string,
 ): Promise<string | null> {
   try {
-    return await ctx.sms.send({ kind, destinationPhoneNumber: phoneNumber, body, transactionId });
+    return await withAbortAfter(ctx.settings.replyTextSendWithinMs ?? REPLY_TEXT_SEND_WITHIN_MS, (signal) =>
+      ctx.sms.send({ kind, destinationPhoneNumber: phoneNumber, body, transactionId, signal }),
+    );
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) throw error;
     ctx.log.warn({ transactionId, reason: error.message }, "reply SMS refused");

@@ -3,7 +3,7 @@
  * sandbox (which throttles above the same rate, as a carrier does), replies through the inbound
  * topic, and the confirmations they owe.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
 import { inboundSms, startHarness, verificationRequest, type Harness } from "../support/service-harness.ts";
@@ -100,5 +100,39 @@ describe("paced sending", () => {
     const event = await harness.waitForDecision(String(waiting.transactionId));
     expect(event).toMatchObject({ decision: "UNDELIVERABLE", undeliverableReason: "NOT_SENT", outboundMessageId: null });
     expect(harness.sandbox.sent.filter((sms) => sms.context?.transactionId === waiting.transactionId)).toHaveLength(0);
+  }, 60_000);
+
+  it("gives up a text owed to a reply that waits past 3/4 of the handler's time: the redelivery sends it, once", async () => {
+    // Handlers may take 2 s here, so a help text gives up after 1.5 s; six questions queued at one
+    // part per second keep it waiting longer than that, and longer than a redelivery takes.
+    const harness = await startHarness({
+      env: { SMS_MAX_PARTS_PER_SECOND: "1" },
+      sandboxMaxPartsPerSecond: 1,
+      handlerTimeoutMs: 2_000,
+    });
+    h = harness;
+    const asking = verificationRequest();
+    const phone = String(asking.phoneNumber);
+    await harness.sendToQueue(QUEUES.requests, JSON.stringify(asking));
+    const question = await harness.sandbox.waitForSms((sms) => sms.context?.transactionId === asking.transactionId);
+    const others = Array.from({ length: 6 }, () => verificationRequest());
+    await Promise.all(others.map((request) => harness.sendToQueue(QUEUES.requests, JSON.stringify(request))));
+    const store = harness.service.context.store;
+    await vi.waitFor(
+      async () => {
+        for (const request of others) expect(await store.get(String(request.transactionId))).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+
+    const help = inboundSms({ originationNumber: phone, messageBody: "HELP", previousPublishedMessageId: question.messageId });
+    const replyId = await harness.sendToQueue(QUEUES.inbound, JSON.stringify(help));
+
+    const gaveUp = await harness.waitForHandled((m) => m.messageId === replyId);
+    expect(gaveUp).toMatchObject({ outcome: "failed", acknowledged: false });
+    await harness.waitForHandled((m) => m.messageId === replyId && m.acknowledged);
+    await Promise.all(others.map((request) => harness.sandbox.waitForSms((sms) => sms.context?.transactionId === request.transactionId)));
+    const texts = harness.sandbox.sent.filter((sms) => sms.destinationPhoneNumber === phone && sms.messageId !== question.messageId);
+    expect(texts).toHaveLength(1);
   }, 60_000);
 });

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   decisionRetentionSeconds?: number;
   /** The sweep's interval (default 200 ms). */
   expiryIntervalMs?: number;
+  /** Longest a message's handler may take (the service's default: 60 s). */
+  handlerTimeoutMs?: number;
   /**
    * Consume SMS delivery events (SMS_EVENTS_QUEUE_URL): "manual" = the test sends them; "sandbox" =
    * the SMS sandbox publishes them to the events topic as AWS does.
@@ -169,6 +171,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       waitTimeSeconds: 1,
       expiryIntervalMs: options.expiryIntervalMs ?? 200,
       ...(options.decisionRetentionSeconds !== undefined ? { decisionRetentionSeconds: options.decisionRetentionSeconds } : {}),
+      ...(options.handlerTimeoutMs !== undefined ? { handlerTimeoutMs: options.handlerTimeoutMs } : {}),
       onHandled: (handled) => {
         handledLog.push(handled);
         handledEvents.emit("handled", handled);

@@ -219,7 +219,7 @@ async function release(sqs: SQSClient, queueUrl: string, messages: Message[]): P
   }
 }
 
-const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
 
 export class HandlerTimeoutError extends Error {
   override readonly name = "HandlerTimeoutError";
