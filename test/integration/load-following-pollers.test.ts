@@ -37,11 +37,14 @@ afterEach(async () => {
 });
 
 /**
- * A worker whose handler accepts everything, and what it handled. Each test has its own queue: a
+ * A worker whose handler accepts everything (after `handler`), and what it handled. Each test has its own queue: a
  * stopped worker's last long poll may still take messages on the emulator's side (as on SQS), which
  * then come back only after their visibility timeout.
  */
-async function startWorker(queue: string): Promise<{ handled: HandledMessage[]; mostPollers: () => number; queueUrl: string }> {
+async function startWorker(
+  queue: string,
+  handler: (body: string) => Promise<void> = () => Promise.resolve(),
+): Promise<{ handled: HandledMessage[]; mostPollers: () => number; queueUrl: string }> {
   const queueUrl = env.queueUrl(queue);
   const handled: HandledMessage[] = [];
   let most = 0;
@@ -49,7 +52,10 @@ async function startWorker(queue: string): Promise<{ handled: HandledMessage[]; 
     name: queue,
     queueUrl,
     sqs,
-    handler: () => Promise.resolve({ outcome: "ok" }),
+    handler: async ({ payload }) => {
+      await handler(JSON.stringify(payload));
+      return { outcome: "ok" };
+    },
     deadLetter: await resolveDeadLetter(sqs, queueUrl),
     log: createLogger("silent"),
     pollers: POLLERS,
@@ -96,5 +102,19 @@ describe("pollers that follow the load", () => {
     expect(new Set(handled.map((m) => m.messageId)).size).toBe(messages);
     expect(mostPollers()).toBe(POLLERS);
     await until(() => worker?.pollersRunning === 1);
+  });
+
+  it("starts another poller when a batch is slow, so one slow message never holds up the queue", async () => {
+    let releaseSlow = () => undefined as void;
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const { handled, queueUrl } = await startWorker(QUEUES.inbound, (body) => (body.includes("slow") ? slowHeld : Promise.resolve()));
+    const slow = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind: "slow" }) }));
+    const fast = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind: "fast" }) }));
+
+    // Handled while the slow one still holds the first poller's batch.
+    await until(() => handled.some((m) => m.messageId === fast.MessageId));
+    expect(handled.some((m) => m.messageId === slow.MessageId)).toBe(false);
+    releaseSlow();
+    await until(() => handled.some((m) => m.messageId === slow.MessageId));
   });
 });

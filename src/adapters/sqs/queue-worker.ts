@@ -140,9 +140,13 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
       messageAttributeNames: ["All"],
       handleMessageBatch: async (messages) => {
-        pollers.received(messages.length);
-        const results = await Promise.all(messages.map(handleTracked));
-        return messages.filter((_, i) => results[i]?.acknowledged);
+        const handled = pollers.handling(messages.length);
+        try {
+          const results = await Promise.all(messages.map(handleTracked));
+          return messages.filter((_, i) => results[i]?.acknowledged);
+        } finally {
+          handled();
+        }
       },
     });
     consumer.on("error", (error) => {
