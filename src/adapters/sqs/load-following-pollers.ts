@@ -10,7 +10,7 @@ export const BUSY_BATCH = 2;
  * a batch is done): another one starts, so one slow message (a text waiting for the pacer, a slow
  * provider) never holds up the rest of the queue.
  */
-export const SLOW_BATCH_MS = 50;
+export const SLOW_BATCH_MS = 500;
 
 /**
  * The first consumer always polls. Another one starts when a batch comes back busy (BUSY_BATCH
