@@ -79,6 +79,8 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   };
 
   const inFlight = new Map<Message, Promise<HandledMessage>>();
+  /** Batches whose handling or deletion is not over: sqs-consumer deletes a batch after its handler returns. */
+  const batchesSettling = new Set<Promise<void>>();
 
   const handleTracked = (message: Message): Promise<HandledMessage> => {
     const handling = handleOne(message).finally(() => inFlight.delete(message));
@@ -140,6 +142,11 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       messageSystemAttributeNames: ["SentTimestamp", "ApproximateReceiveCount"],
       messageAttributeNames: ["All"],
       handleMessageBatch: async (messages) => {
+        // Each consumer handles one batch at a time: its next response_processed ends this one.
+        const settled: Promise<void> = new Promise<void>((resolve) => consumer.once("response_processed", () => resolve())).finally(() =>
+          batchesSettling.delete(settled),
+        );
+        batchesSettling.add(settled);
         const handled = pollers.handling(messages.length);
         try {
           const results = await Promise.all(messages.map(handleTracked));
@@ -184,7 +191,8 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       const pending = [...inFlight.entries()];
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-      const done = await Promise.race([Promise.allSettled(pending.map(([, p]) => p)).then(() => "done" as const), timedOut]);
+      const finishing = Promise.allSettled(pending.map(([, p]) => p)).then(() => Promise.all([...batchesSettling]));
+      const done = await Promise.race([finishing.then(() => "done" as const), timedOut]);
       clearTimeout(timer);
       if (done === "done") return { finished: pending.length, released: 0 };
       const unfinished = [...inFlight.keys()];
