@@ -419,4 +419,16 @@ describe("regressions: contract deviations found by this test, fixed", () => {
       ),
     ),
   );
+  it("17. scenario: a transactionId requested again after its retention; a YES naming the first request's question correlates by it", () =>
+    runCommands(
+      0,
+      [
+        new RequestCmd(0, 0, 30, 0, false, null),
+        new RetentionCmd(86_460_000),
+        new RedeliverCmd(0),
+        reply({ phone: 1, code: { of: "txn", txn: 1 }, prev: { kind: "sms", pick: 0 } }),
+      ],
+      CONTRACT,
+    ),
+  );
 });

@@ -278,14 +278,15 @@ export class World {
 
   /**
    * The clock moves, and with it time for the records retention governs: Redis expires keys on its
-   * own real clock, so their TTLs are fast-forwarded by `ms`.
+   * own real clock, so their TTLs are fast-forwarded by `ms`
+   * (the phone's index keeps living: a text's entry counts for two days of Redis's own clock).
    * Whatever the model forgets must be gone from Redis too, the verification and its idempotency record
    * together.
    */
   async passTime(ms: number, label = `clock +${ms / 1000}s`): Promise<void> {
     this.clock.advance(ms);
     if (ms >= 1_000) this.trace.push(label);
-    const governed = /(:(txn|v|cx|in):[^:]+|:ix)$/;
+    const governed = /:(txn|v|cx|in):[^:]+$/;
     const keys = (await this.#client.keys(`${this.#namespace}:*`)).filter((key) => governed.test(key));
     await runDownTtls(this.#client, keys, ms);
     const forgotten = this.model.expireRetention(this.clock.now());

@@ -132,10 +132,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void> {
-    await this.#scripts.indexText(
-      [this.#keys.verification(phoneNumber, transactionId), this.#keys.phoneIndex(phoneNumber)],
-      [messageId, transactionId],
-    );
+    await this.#scripts.indexText([this.#keys.phoneIndex(phoneNumber)], [messageId, transactionId]);
   }
 
   async decide(

@@ -18,7 +18,7 @@ const scriptFiles = {
   claimConfirmation: "claim-confirmation-2.lua",
   confirmationSent: "confirmation-sent-3.lua",
   clearOwedText: "clear-owed-text-1.lua",
-  indexText: "index-text-2.lua",
+  indexText: "index-text-1.lua",
   recordDelivery: "record-delivery-2.lua",
   claimFeedback: "claim-feedback-1.lua",
   takeSendParts: "take-send-parts-2.lua",

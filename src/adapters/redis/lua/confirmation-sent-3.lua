@@ -9,12 +9,11 @@
   ARGV[3] the confirmation's MessageId ('' when none: refused for good)
 ]]
 --- @include "phone-index"
-local vkey = KEYS[1]
-if redis.call('EXISTS', vkey) == 1 then
-  redis.call('HSET', vkey, 'conf', 'sent')
-  if ARGV[3] ~= '' then
-    indexText(KEYS[2], string.sub(vkey, 1, #vkey - #ARGV[2]), ARGV[3], ARGV[2])
-  end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'conf', 'sent')
+end
+if ARGV[3] ~= '' then
+  indexText(KEYS[2], ARGV[3], ARGV[2])
 end
 redis.call('ZREM', KEYS[3], ARGV[1])
 return 1

@@ -15,7 +15,7 @@ local vkey = KEYS[1]
 if redis.call('EXISTS', vkey) == 0 then
   return {'missing', {}}
 end
-indexText(KEYS[2], string.sub(vkey, 1, #vkey - #ARGV[2]), ARGV[1], ARGV[2])
+indexText(KEYS[2], ARGV[1], ARGV[2])
 local state = redis.call('HGET', vkey, 'st')
 if state ~= 'DECIDED' then
   local sent = redis.call('HMGET', vkey, 'out', 'dq')

@@ -1,13 +1,22 @@
 -- The phone's index: one hash per phone, <ns>:{bucket}:<phone>:ix, holding
---   'o:<transactionId>' -> reference code ('' for none), for each open verification;
---   'm:<messageId>'     -> transactionId, for each text sent about a verification (a reply names it
---                          in previousPublishedMessageId, a delivery event in messageId).
--- An entry counts while its verification exists (until its retention ends); the hash lives at least
--- as long as the verifications it names, and an entry whose verification is gone is dropped when
--- the phone's next verification or text is indexed. Redis before 7.4 has no expiry per field.
+--   'o:<transactionId>' -> reference code ('' for none), for each open verification: it counts
+--                          while the verification exists, and an entry whose verification is gone is
+--                          dropped when the phone's next verification is created;
+--   'm:<messageId>'     -> '<transactionId>|<end, ms>', for each text sent about a verification (a
+--                          reply names it in previousPublishedMessageId, a delivery event in
+--                          messageId). It counts for TEXT_INDEX_MS after the text, on Redis's own
+--                          clock, as the one key per text it replaces did with its TTL (a day past
+--                          the longest reply window, for late replies); an ended entry is dropped
+--                          when the phone's next text is indexed.
+-- Redis before 7.4 has no expiry per field, so the hash lives until its longest entry ends.
 -- The layout before the index (<phone>:open and <phone>:m:<messageId>, in the same slot) is still
 -- read and cleaned, so verifications opened by an earlier release are answered through an upgrade.
--- Needs the phone's verification key prefix (<ns>:{bucket}:<phone>:v:) as `prefix`.
+local TEXT_INDEX_MS = 2 * 86400000
+
+local function redisNowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 
 local function legacyKey(ix, suffix)
   return string.sub(ix, 1, #ix - 2) .. suffix
@@ -16,16 +25,6 @@ end
 local function keepIndexFor(ix, ms)
   if ms > 0 and redis.call('PTTL', ix) < ms then
     redis.call('PEXPIRE', ix, ms)
-  end
-end
-
--- Drops the text entries whose verification is gone.
-local function pruneTexts(ix, prefix)
-  local flat = redis.call('HGETALL', ix)
-  for i = 1, #flat, 2 do
-    if string.sub(flat[i], 1, 2) == 'm:' and redis.call('EXISTS', prefix .. flat[i + 1]) == 0 then
-      redis.call('HDEL', ix, flat[i])
-    end
   end
 end
 
@@ -53,14 +52,26 @@ local function removeOpen(ix, txn)
   redis.call('HDEL', legacyKey(ix, 'open'), txn)
 end
 
--- The transactionId a text was about, or false when no text of the phone has this MessageId.
+-- The transactionId a text was about, or false when no text of the phone has this MessageId (or
+-- its entry ended).
 local function indexedTransaction(ix, messageId)
-  return redis.call('HGET', ix, 'm:' .. messageId) or redis.call('GET', legacyKey(ix, 'm:' .. messageId))
+  local entry = redis.call('HGET', ix, 'm:' .. messageId)
+  if not entry then return redis.call('GET', legacyKey(ix, 'm:' .. messageId)) end
+  local txn, ends = string.match(entry, '^(.*)|(%d+)$')
+  if txn and tonumber(ends) > redisNowMs() then return txn end
+  return false
 end
 
--- Indexes a text about the verification txn (its key: prefix .. txn).
-local function indexText(ix, prefix, messageId, txn)
-  pruneTexts(ix, prefix)
-  redis.call('HSET', ix, 'm:' .. messageId, txn)
-  keepIndexFor(ix, redis.call('PTTL', prefix .. txn))
+-- Indexes a text about the verification txn, dropping the phone's text entries that ended.
+local function indexText(ix, messageId, txn)
+  local now = redisNowMs()
+  local flat = redis.call('HGETALL', ix)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'm:' then
+      local ends = tonumber(string.match(flat[i + 1], '|(%d+)$'))
+      if ends and ends <= now then redis.call('HDEL', ix, flat[i]) end
+    end
+  end
+  redis.call('HSET', ix, 'm:' .. messageId, txn .. '|' .. string.format('%d', now + TEXT_INDEX_MS))
+  keepIndexFor(ix, TEXT_INDEX_MS)
 end

@@ -13,11 +13,8 @@ local function recordDecision(d)
     redis.call('HSET', d.vkey, 'ur', d.reason)
   end
   local deadline = tonumber(redis.call('HGET', d.vkey, 'dl'))
-  local lifetime = math.max(deadline, d.now) + d.retention - d.now
-  redis.call('PEXPIRE', d.vkey, lifetime)
+  redis.call('PEXPIRE', d.vkey, math.max(deadline, d.now) + d.retention - d.now)
   removeOpen(d.ix, d.txn)
-  -- The texts indexed about it keep naming it for as long as it lives.
-  keepIndexFor(d.ix, lifetime)
   redis.call('ZADD', d.dueKey, d.now + d.publishLease, d.member)
   if d.decision ~= 'UNDELIVERABLE' then
     redis.call('ZADD', d.recentKey, d.now, d.txn)
