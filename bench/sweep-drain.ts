@@ -39,7 +39,7 @@ try {
     publisher: new SnsDecisionPublisher(clients.sns, aws.topicArn(TOPICS.decisions)),
     clock: { now: () => Date.now() },
     log,
-    settings: { brandName: "Your bank", verificationTtlSeconds: 600, originationNumber: undefined },
+    settings: { brandName: "Your bank", verificationTtlSeconds: 600, originationNumber: undefined, replyTextSendWithinMs: 45_000 },
     background: createBackgroundTasks(log),
     newId: randomUUID,
   };

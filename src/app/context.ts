@@ -11,9 +11,9 @@ export interface AppSettings {
    * How long a text owed to a reply (help, re-prompt, the list, opt-in, late) may wait to be sent
    * (SMS_MAX_PARTS_PER_SECOND queues it behind questions). It must end before the handler's own
    * limit: a text given up fails the reply's message, whose redelivery sends it, and never this
-   * attempt too. Default REPLY_TEXT_SEND_WITHIN_MS.
+   * attempt too. The service gives it 3/4 of the handler's time.
    */
-  replyTextSendWithinMs?: number;
+  replyTextSendWithinMs: number;
 }
 
 /** Everything a use case needs, passed as one object so tests can swap any part. */

@@ -17,9 +17,6 @@ import { settleDecision } from "./settle-decision.ts";
 
 export type ReplyHandlingOutcome = ReplyOutcome | "wrong_destination";
 
-/** Three quarters of the 60 s a message's handler may take (see AppSettings.replyTextSendWithinMs). */
-export const REPLY_TEXT_SEND_WITHIN_MS = 45_000;
-
 export async function handleReply(ctx: AppContext, sms: InboundSms, receivedAt: number): Promise<ReplyHandlingOutcome> {
   const expectedNumber = ctx.settings.originationNumber;
   if (expectedNumber && sms.destinationNumber !== expectedNumber) return "wrong_destination";
@@ -106,7 +103,7 @@ async function text(
   body: string,
 ): Promise<string | null> {
   try {
-    return await withAbortAfter(ctx.settings.replyTextSendWithinMs ?? REPLY_TEXT_SEND_WITHIN_MS, (signal) =>
+    return await withAbortAfter(ctx.settings.replyTextSendWithinMs, (signal) =>
       ctx.sms.send({ kind, destinationPhoneNumber: phoneNumber, body, transactionId, signal }),
     );
   } catch (error) {

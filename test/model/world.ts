@@ -143,7 +143,7 @@ export class World {
       publisher: this.publisher,
       clock: this.clock,
       log: createLogger("error", sink),
-      settings: { brandName: "Your bank", verificationTtlSeconds: 600, originationNumber: ORIGINATION },
+      settings: { brandName: "Your bank", verificationTtlSeconds: 600, originationNumber: ORIGINATION, replyTextSendWithinMs: 45_000 },
       background: this.background,
       newId: () => `id-${this.#nextId++}`,
     };

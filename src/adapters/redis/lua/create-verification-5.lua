@@ -59,10 +59,8 @@ local used, othersOpen = {}, 0
 local prefix = string.sub(vkey, 1, #vkey - #a.transactionId)
 for _, entry in ipairs(openEntries(ix)) do
   local txn, entryCode = entry[1], entry[2]
-  if txn == a.transactionId then
-    -- A stale entry of this very transactionId (an earlier verification of it, expired): replaced below.
-    removeOpen(ix, txn)
-  elseif redis.call('EXISTS', prefix .. txn) == 1 then
+  -- An entry of this very transactionId is stale (an earlier verification of it, expired): replaced below.
+  if txn ~= a.transactionId and redis.call('EXISTS', prefix .. txn) == 1 then
     used[entryCode] = true
     othersOpen = othersOpen + 1
   else
