@@ -3,7 +3,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 
 export const REGION = "us-east-1";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+export const BENCH_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export interface BenchClients {
   sqs: SQSClient;
@@ -13,8 +13,8 @@ export interface BenchClients {
 
 export function createBenchClients(endpoint: string): BenchClients {
   // The emulator's queue URLs name sqs.<region>.localhost: the endpoint decides where calls go.
-  const sqs = new SQSClient({ region: REGION, endpoint, useQueueUrlAsEndpoint: false, credentials });
-  const sns = new SNSClient({ region: REGION, endpoint, credentials });
+  const sqs = new SQSClient({ region: REGION, endpoint, useQueueUrlAsEndpoint: false, credentials: BENCH_CREDENTIALS });
+  const sns = new SNSClient({ region: REGION, endpoint, credentials: BENCH_CREDENTIALS });
   return {
     sqs,
     sns,

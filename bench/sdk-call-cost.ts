@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { PublishBatchCommand } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import { createAwsClients } from "../src/adapters/aws/aws-clients.ts";
+import { BENCH_CREDENTIALS as credentials, REGION } from "./aws.ts";
 import { CEILING_QUEUE, CEILING_TOPIC } from "./bench-topology.ts";
 import { startEmulatorProcess } from "./processes.ts";
 
@@ -20,8 +21,6 @@ const { values } = parseArgs({ options: { calls: { type: "string", default: "300
 const CALLS = Number(values.calls);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = 8;
-const REGION = "us-east-1";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
 async function cpuMicrosPerCall(call: () => Promise<unknown>, calls: number): Promise<number> {
   let next = 0;
