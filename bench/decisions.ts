@@ -1,6 +1,6 @@
 /**
  * Observes decisions the way a subscriber does: drains the queue subscribed to the decisions topic
- * (several receivers, batches of 10, long poll, deletes in batches), time-stamps each decision when
+ * (receivers that follow the load, batches of 10, long poll, deletes in batches), time-stamps each decision when
  * its receive returns, and checks it: every expected transaction gets exactly one decision, the
  * expected one, and no eventId is published twice.
  */
@@ -63,14 +63,17 @@ export interface CollectorCounts {
 export class DecisionCollector {
   readonly #sqs: SQSClient;
   readonly #queueUrl: string;
-  readonly #receivers: number;
+  /** Most receivers at once; one while the queue is quiet (see #receive). */
+  readonly #maxReceivers: number;
   readonly #expected = new Map<string, Expectation>();
   readonly #eventIds = new Set<string>();
   readonly #snsMessageIds = new Set<string>();
   readonly #problems: string[] = [];
   readonly #abort = new AbortController();
   readonly #pendingDeletes = new Set<Promise<unknown>>();
-  #loops: Array<Promise<void>> = [];
+  readonly #loops = new Set<Promise<void>>();
+  /** Receive loops not yet returned (counted as each returns: its promise settles a microtask later). */
+  #running = 0;
   #waiters = new Set<() => void>();
   #failure: Error | undefined;
   readonly counts: CollectorCounts = {
@@ -88,7 +91,7 @@ export class DecisionCollector {
   constructor(sqs: SQSClient, queueUrl: string, receivers = 4) {
     this.#sqs = sqs;
     this.#queueUrl = queueUrl;
-    this.#receivers = receivers;
+    this.#maxReceivers = receivers;
   }
 
   expect(transactionId: string, decision: ExpectedDecision, phase: string): void {
@@ -111,7 +114,18 @@ export class DecisionCollector {
   }
 
   start(): void {
-    this.#loops = Array.from({ length: this.#receivers }, () => this.#receive());
+    this.#addReceiver();
+  }
+
+  /** Receivers polling now. */
+  get receivers(): number {
+    return this.#running;
+  }
+
+  #addReceiver(): void {
+    this.#running += 1;
+    const loop: Promise<void> = this.#receive().finally(() => this.#loops.delete(loop));
+    this.#loops.add(loop);
   }
 
   /** Resolves when every one of the transactions has a decision; rejects after `stallMs` without any progress. */
@@ -166,11 +180,25 @@ export class DecisionCollector {
 
   async stop(): Promise<void> {
     this.#abort.abort();
-    await Promise.all(this.#loops);
+    while (this.#loops.size > 0) await Promise.all([...this.#loops]);
     await Promise.all(this.#pendingDeletes);
   }
 
+  /**
+   * One receive loop. Every idle long poll costs a ReceiveMessage whenever a message arrives (the
+   * emulator answers each waiting poll), and the bench shares the machine's cores with the service
+   * it measures: so a quiet queue has one receiver, a batch of more than one message starts another
+   * (up to the most), and an extra receiver stops when its poll comes back empty.
+   */
   async #receive(): Promise<void> {
+    try {
+      await this.#receiveUntilDone();
+    } finally {
+      this.#running -= 1;
+    }
+  }
+
+  async #receiveUntilDone(): Promise<void> {
     const signal = this.#abort.signal;
     while (!signal.aborted) {
       let messages;
@@ -186,6 +214,8 @@ export class DecisionCollector {
         return;
       }
       const at = performance.now();
+      if (messages.length > 1 && this.#running < this.#maxReceivers) this.#addReceiver();
+      if (messages.length === 0 && this.#running > 1) return;
       for (const message of messages) this.#record(message.Body ?? "", at);
       if (messages.length > 0) {
         const deletion = this.#sqs

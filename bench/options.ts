@@ -61,7 +61,7 @@ unexpected or duplicate decision.
   --segments-n <count>      generated requests for the segment share   (default 10000; --quick 2000)
   --warmup <count>          verifications decided before measuring     (default 200; --quick 10)
   --ceiling-pollers <k>     receive loops of the concurrent ceiling    (default 4)
-  --collectors <k>          receivers draining the decisions queue     (default 4)
+  --collectors <k>          most receivers draining the decisions queue (default 4)
   --publish-concurrency <k> PublishBatch calls in flight in the burst  (default 8)
   --stall <seconds>         fail a wait after this long without progress (default 30)
   --fraud-wave-n <count>    fraud wave: requests at once, paced service  (default 300; --quick 20; 0 = none)

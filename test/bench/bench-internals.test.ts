@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DecisionCheckError, DecisionCollector } from "../../bench/decisions.ts";
 import { parseOptions, PRODUCTION_NODE_FLAGS, UsageError } from "../../bench/options.ts";
 import { parseStatCpuTicks, parseStatusKb } from "../../bench/processes.ts";
@@ -197,6 +197,63 @@ describe("DecisionCollector", () => {
     collector.start();
     await expect(collector.waitFor(["t1"], 300, never)).rejects.toThrow(/1 of 1 decisions missing .* \(e\.g\. t1\)/);
     await collector.stop();
+  });
+});
+
+/** A queue whose receives hand out `perReceive` bodies each, then answer empty polls; counts receives in flight. */
+function countingQueue(bodies: string[], perReceive: number) {
+  let next = 0;
+  const polls = { inFlight: 0, peak: 0, total: 0 };
+  const answer = <T>(value: T) =>
+    new Promise<T>((resolve) =>
+      setImmediate(() => {
+        polls.inFlight -= 1;
+        resolve(value);
+      }),
+    );
+  const sqs = {
+    send: (command: unknown) => {
+      if (command instanceof DeleteMessageBatchCommand) return Promise.resolve({});
+      if (!(command instanceof ReceiveMessageCommand)) return Promise.reject(new Error("unexpected command"));
+      polls.inFlight += 1;
+      polls.total += 1;
+      polls.peak = Math.max(polls.peak, polls.inFlight);
+      const batch = bodies.slice(next, next + perReceive).map((Body, index) => ({ Body, ReceiptHandle: `r${next + index}` }));
+      next += batch.length;
+      return answer({ Messages: batch });
+    },
+  } as unknown as SQSClient;
+  return { sqs, polls };
+}
+
+describe("DecisionCollector receivers", () => {
+  const decisions = (count: number) =>
+    Array.from({ length: count }, (_, i) => notification(`m${i}`, { eventId: `e${i}`, transactionId: `t${i}`, decision: "APPROVED" }));
+
+  it("keep one receive loop while each poll brings at most one decision", async () => {
+    const { sqs, polls } = countingQueue(decisions(30), 1);
+    const collector = new DecisionCollector(sqs, "queue", 4);
+    for (let i = 0; i < 30; i += 1) collector.expect(`t${i}`, "APPROVED", "test");
+    collector.start();
+    await collector.waitFor(Array.from({ length: 30 }, (_, i) => `t${i}`), 5000, never);
+    await collector.stop();
+    expect(polls.peak).toBe(1);
+    expect(collector.counts.checked).toBe(30);
+  });
+
+  it("add receivers up to the most while polls bring batches, and fall back to one when the queue is empty", async () => {
+    const { sqs, polls } = countingQueue(decisions(200), 10);
+    const collector = new DecisionCollector(sqs, "queue", 4);
+    for (let i = 0; i < 200; i += 1) collector.expect(`t${i}`, "APPROVED", "test");
+    collector.start();
+    await collector.waitFor(Array.from({ length: 200 }, (_, i) => `t${i}`), 5000, never);
+    expect(polls.peak).toBe(4);
+    await vi.waitFor(() => expect(collector.receivers).toBe(1));
+    const settled = polls.total;
+    await vi.waitFor(() => expect(polls.total).toBeGreaterThan(settled + 20));
+    expect(collector.receivers).toBe(1);
+    await collector.stop();
+    expect(collector.counts).toMatchObject({ checked: 200, duplicate: 0, wrong: 0 });
   });
 });
 
