@@ -3,6 +3,7 @@ import { Consumer } from "sqs-consumer";
 import { PoisonMessageError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { HandlerResult, MessageHandler, ReceivedMessage } from "../../ports.ts";
+import { CoalescingDeleter } from "./coalescing-deleter.ts";
 import type { DeadLetter } from "./dead-letter.ts";
 import { LoadFollowingPollers } from "./load-following-pollers.ts";
 import { unwrapBody } from "./unwrap-body.ts";
@@ -61,7 +62,8 @@ export interface QueueWorker {
 
 /**
  * Receives batches of 10 with long polling, handles the messages of a batch concurrently and
- * deletes the handled ones in one DeleteMessageBatch. A failed message stays on the queue and is
+ * deletes the handled ones in DeleteMessageBatch calls shared across batches (CoalescingDeleter).
+ * A failed message stays on the queue and is
  * redelivered after its visibility timeout; a poison message is dead-lettered (or dropped) and deleted.
  */
 export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
@@ -79,8 +81,14 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   };
 
   const inFlight = new Map<Message, Promise<HandledMessage>>();
-  /** Batches whose handling or deletion is not over: sqs-consumer deletes a batch after its handler returns. */
+  /** Batches sqs-consumer has not finished with: it is done with one only after its handler returned. */
   const batchesSettling = new Set<Promise<void>>();
+  const deleter = new CoalescingDeleter(options.sqs, options.queueUrl, (failure) =>
+    log.error(
+      { queue: name, messages: failure.messages, codes: failure.codes, ...(failure.error === undefined ? {} : { err: errorSummary(failure.error) }) },
+      "deleting handled messages failed; they reappear after their visibility timeout and are handled again",
+    ),
+  );
 
   const handleTracked = (message: Message): Promise<HandledMessage> => {
     const handling = handleOne(message).finally(() => inFlight.delete(message));
@@ -150,7 +158,9 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
         const handled = pollers.handling(messages.length);
         try {
           const results = await Promise.all(messages.map(handleTracked));
-          return messages.filter((_, i) => results[i]?.acknowledged);
+          deleter.delete(messages.filter((_, i) => results[i]?.acknowledged));
+          // The deleter deletes them, shared with other batches; sqs-consumer deletes nothing.
+          return [];
         } finally {
           handled();
         }
@@ -194,6 +204,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       const finishing = Promise.allSettled(pending.map(([, p]) => p)).then(() => Promise.all([...batchesSettling]));
       const done = await Promise.race([finishing.then(() => "done" as const), timedOut]);
       clearTimeout(timer);
+      await deleter.drain();
       if (done === "done") return { finished: pending.length, released: 0 };
       const unfinished = [...inFlight.keys()];
       await release(options.sqs, options.queueUrl, unfinished).catch((error: unknown) =>
