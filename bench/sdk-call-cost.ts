@@ -57,6 +57,7 @@ try {
     ["  md5: false (no MD5 of the body)", sendMessage(sqsWith({ md5: false }))],
     ["  maxAttempts: 1 (no retry bookkeeping)", sendMessage(sqsWith({ maxAttempts: 1 }))],
     ["  retryMode: adaptive", sendMessage(sqsWith({ retryMode: "adaptive" }))],
+    ["  cacheMiddleware: true (the handler chain built once per command)", sendMessage(sqsWith({ cacheMiddleware: true }))],
     ["  the service's client again (the control)", sendMessage(service.sqs)],
   ];
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
