@@ -1,11 +1,11 @@
 import { DeleteMessageBatchCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 
 /**
- * Longest a handled message waits for its deletion. Nothing waits on a deletion (the decision is
- * already published), so on a quiet queue the handled messages of this long share one
- * DeleteMessageBatch instead of one each (at 100 messages/s, about 5 per call). A worker that dies
- * in between leaves them to reappear after their visibility timeout and be handled again, which
- * every handler already makes harmless.
+ * Longest a handled message waits for its deletion. Nothing waits on a deletion (the message's work
+ * is done: texted, decided, published), so on a quiet queue the messages handled within this time
+ * share one DeleteMessageBatch instead of one each (at 100 messages/s, about 5 per call). A worker
+ * that dies in between leaves them to reappear after their visibility timeout and be handled
+ * again, which every handler already makes harmless.
  */
 export const DELETE_WITHIN_MS = 50;
 const MOST_PER_CALL = 10;

@@ -63,8 +63,8 @@ export interface QueueWorker {
 /**
  * Receives batches of 10 with long polling, handles the messages of a batch concurrently and
  * deletes the handled ones in DeleteMessageBatch calls shared across batches (CoalescingDeleter).
- * A failed message stays on the queue and is
- * redelivered after its visibility timeout; a poison message is dead-lettered (or dropped) and deleted.
+ * A failed message stays on the queue and is redelivered after its visibility timeout; a poison
+ * message is dead-lettered (or dropped) and deleted.
  */
 export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const { name, log } = options;
@@ -81,7 +81,10 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   };
 
   const inFlight = new Map<Message, Promise<HandledMessage>>();
-  /** Batches sqs-consumer has not finished with: it is done with one only after its handler returned. */
+  /**
+   * Batches sqs-consumer has not finished with. A batch's handler gives its handled messages to the
+   * deleter only after the last of them, so a stop waits for these before it drains the deleter.
+   */
   const batchesSettling = new Set<Promise<void>>();
   const deleter = new CoalescingDeleter(options.sqs, options.queueUrl, (failure) =>
     log.error(
