@@ -227,26 +227,27 @@ function countingQueue(bodies: string[], perReceive: number) {
 }
 
 describe("DecisionCollector receivers", () => {
-  const decisions = (count: number) =>
-    Array.from({ length: count }, (_, i) => notification(`m${i}`, { eventId: `e${i}`, transactionId: `t${i}`, decision: "APPROVED" }));
+  /** A collector of at most 4 receivers that has seen all of `count` decisions, `perReceive` per poll. */
+  async function collectDecisions(count: number, perReceive: number) {
+    const transactionIds = Array.from({ length: count }, (_, i) => `t${i}`);
+    const bodies = transactionIds.map((transactionId, i) => notification(`m${i}`, { eventId: `e${i}`, transactionId, decision: "APPROVED" }));
+    const { sqs, polls } = countingQueue(bodies, perReceive);
+    const collector = new DecisionCollector(sqs, "queue", 4);
+    for (const transactionId of transactionIds) collector.expect(transactionId, "APPROVED", "test");
+    collector.start();
+    await collector.waitFor(transactionIds, 5000, never);
+    return { collector, polls };
+  }
 
   it("keep one receive loop while each poll brings at most one decision", async () => {
-    const { sqs, polls } = countingQueue(decisions(30), 1);
-    const collector = new DecisionCollector(sqs, "queue", 4);
-    for (let i = 0; i < 30; i += 1) collector.expect(`t${i}`, "APPROVED", "test");
-    collector.start();
-    await collector.waitFor(Array.from({ length: 30 }, (_, i) => `t${i}`), 5000, never);
+    const { collector, polls } = await collectDecisions(30, 1);
     await collector.stop();
     expect(polls.peak).toBe(1);
     expect(collector.counts.checked).toBe(30);
   });
 
   it("add receivers up to the most while polls bring batches, and fall back to one when the queue is empty", async () => {
-    const { sqs, polls } = countingQueue(decisions(200), 10);
-    const collector = new DecisionCollector(sqs, "queue", 4);
-    for (let i = 0; i < 200; i += 1) collector.expect(`t${i}`, "APPROVED", "test");
-    collector.start();
-    await collector.waitFor(Array.from({ length: 200 }, (_, i) => `t${i}`), 5000, never);
+    const { collector, polls } = await collectDecisions(200, 10);
     expect(polls.peak).toBe(4);
     await vi.waitFor(() => expect(collector.receivers).toBe(1));
     const settled = polls.total;

@@ -2,32 +2,17 @@
  * Handled messages are deleted in DeleteMessageBatch calls shared across batches
  * (src/adapters/sqs/coalescing-deleter.ts). On the emulator, the real SQS client and protocol.
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CoalescingDeleter, type DeleteFailure } from "../../src/adapters/sqs/coalescing-deleter.ts";
 import { resolveDeadLetter } from "../../src/adapters/sqs/dead-letter.ts";
 import { createQueueWorker, type HandledMessage, type QueueWorker } from "../../src/adapters/sqs/queue-worker.ts";
 import { createLogger } from "../../src/logger.ts";
-import { QUEUES, startAwsEnvironment, type AwsEnvironment } from "../support/aws-environment.ts";
+import { QUEUES } from "../support/aws-environment.ts";
+import { useCountingSqs } from "../support/counting-sqs.ts";
 
-let env: AwsEnvironment;
-let sqs: SQSClient;
-let deleteCalls = 0;
-beforeAll(async () => {
-  env = await startAwsEnvironment();
-  sqs = new SQSClient({ region: "us-east-1", endpoint: env.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  sqs.middlewareStack.add(
-    (next, context) => (args) => {
-      if (context.commandName === "DeleteMessageBatchCommand") deleteCalls += 1;
-      return next(args);
-    },
-    { step: "initialize", name: "countDeletes" },
-  );
-});
-afterAll(async () => {
-  sqs?.destroy();
-  await env?.stop();
-});
+const aws = useCountingSqs();
+const deleteCalls = () => aws.sent("DeleteMessageBatchCommand");
 
 let worker: QueueWorker | undefined;
 afterEach(async () => {
@@ -39,7 +24,7 @@ const until = (condition: () => boolean) => vi.waitFor(() => expect(condition())
 
 /** Messages on the queue, received or not (deleted ones are gone). */
 async function messagesOn(queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
+  const { Attributes = {} } = await aws.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
   );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
@@ -48,14 +33,14 @@ async function messagesOn(queueUrl: string): Promise<number> {
 async function sendMessages(queueUrl: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 10) {
     const entries = Array.from({ length: Math.min(10, count - i) }, (_, j) => ({ Id: String(j), MessageBody: JSON.stringify({ i: i + j }) }));
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    await aws.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
   }
 }
 
 async function receiveAll(queueUrl: string, count: number): Promise<Message[]> {
   const received: Message[] = [];
   while (received.length < count) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     received.push(...Messages);
   }
   return received;
@@ -63,12 +48,12 @@ async function receiveAll(queueUrl: string, count: number): Promise<Message[]> {
 
 describe("the coalescing deleter", () => {
   it("deletes 10 at once in one call, and what waits when drained, never waiting out its time", async () => {
-    const queueUrl = env.queueUrl(QUEUES.requests);
+    const queueUrl = aws.env.queueUrl(QUEUES.requests);
     await sendMessages(queueUrl, 13);
     const received = await receiveAll(queueUrl, 13);
     const failures: DeleteFailure[] = [];
-    const deleter = new CoalescingDeleter(sqs, queueUrl, (failure) => failures.push(failure), 3_600_000);
-    const before = deleteCalls;
+    const deleter = new CoalescingDeleter(aws.sqs, queueUrl, (failure) => failures.push(failure), 3_600_000);
+    const before = deleteCalls();
 
     deleter.delete(received.slice(0, 10));
     await vi.waitFor(async () => expect(await messagesOn(queueUrl)).toBe(3), { timeout: 10_000, interval: 20 });
@@ -77,14 +62,14 @@ describe("the coalescing deleter", () => {
     await deleter.drain();
 
     expect(await messagesOn(queueUrl)).toBe(0);
-    expect(deleteCalls - before).toBe(2);
+    expect(deleteCalls() - before).toBe(2);
     expect(failures).toEqual([]);
   });
 
   it("reports a call the queue refused with how many messages it held, and no receipt handle", async () => {
-    const queueUrl = `${env.queueUrl(QUEUES.inbound)}-gone`;
+    const queueUrl = `${aws.env.queueUrl(QUEUES.inbound)}-gone`;
     const failures: DeleteFailure[] = [];
-    const deleter = new CoalescingDeleter(sqs, queueUrl, (failure) => failures.push(failure), 10);
+    const deleter = new CoalescingDeleter(aws.sqs, queueUrl, (failure) => failures.push(failure), 10);
     deleter.delete([{ ReceiptHandle: "not-a-receipt-handle" }]);
     await deleter.drain();
     expect(failures).toHaveLength(1);
@@ -96,14 +81,14 @@ describe("the coalescing deleter", () => {
 
 describe("a queue worker's deletes", () => {
   async function startWorker(queue: string): Promise<{ handled: HandledMessage[]; queueUrl: string }> {
-    const queueUrl = env.queueUrl(queue);
+    const queueUrl = aws.env.queueUrl(queue);
     const handled: HandledMessage[] = [];
     const started = createQueueWorker({
       name: queue,
       queueUrl,
-      sqs,
+      sqs: aws.sqs,
       handler: () => Promise.resolve({ outcome: "ok" }),
-      deadLetter: await resolveDeadLetter(sqs, queueUrl),
+      deadLetter: await resolveDeadLetter(aws.sqs, queueUrl),
       log: createLogger("silent"),
       pollers: 4,
       waitTimeSeconds: 1,
@@ -116,10 +101,10 @@ describe("a queue worker's deletes", () => {
 
   it("share calls on a quiet queue (one message at a time), and all are deleted once the worker stops", async () => {
     const { handled, queueUrl } = await startWorker(QUEUES.smsEvents);
-    const before = deleteCalls;
+    const before = deleteCalls();
     const messages = 30;
     for (let i = 0; i < messages; i += 1) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
+      await aws.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
       await until(() => handled.length === i + 1);
     }
     await worker?.stop(5_000);
@@ -127,6 +112,6 @@ describe("a queue worker's deletes", () => {
 
     expect(await messagesOn(queueUrl)).toBe(0);
     // One DeleteMessageBatch per handled batch would be 30 here.
-    expect(deleteCalls - before).toBeLessThan(messages / 2);
+    expect(deleteCalls() - before).toBeLessThan(messages / 2);
   });
 });
