@@ -40,6 +40,8 @@ export interface BenchOptions {
   serviceNodeOptions: string[];
   /** The service's entry point: the built one, as production runs it, unless told otherwise. */
   serviceEntry: string;
+  /** A file the service processes' whole output is appended to (the bench keeps only its tail otherwise). */
+  serviceOutput: string | undefined;
   emulatorNodeOptions: string[];
   help: boolean;
 }
@@ -79,6 +81,9 @@ unexpected or duplicate decision.
   --emulator-node-options="<flags>"  the same for the emulator process
   --service-entry <file>    the service's entry point (default dist/main.js, built by npm run bench;
                             src/main.ts runs the sources, with Node's type stripping in memory)
+  --service-output <file>   append the service processes' whole output to the file, e.g. with
+                            --service-node-options=--trace-gc (otherwise only its last lines are
+                            kept, for an error)
   --help
 `;
 
@@ -128,6 +133,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         "service-node-options": { type: "string" },
         "emulator-node-options": { type: "string" },
         "service-entry": { type: "string" },
+        "service-output": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -163,6 +169,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     serviceNodeOptions: [...PRODUCTION_NODE_FLAGS, ...flags(v["service-node-options"])],
     emulatorNodeOptions: flags(v["emulator-node-options"]),
     serviceEntry: v["service-entry"] ?? "dist/main.js",
+    serviceOutput: v["service-output"],
     help: v.help,
   };
 }

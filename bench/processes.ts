@@ -1,5 +1,6 @@
 /** Child processes of the bench (emulator, service, ceiling consumer) and their /proc figures. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { EmulatorReady } from "./bench-topology.ts";
@@ -101,7 +102,7 @@ export interface NodeChild {
 function nodeChild(
   name: string,
   script: string,
-  options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; ipc?: boolean; args?: string[] },
+  options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; ipc?: boolean; args?: string[]; outputFile?: string | undefined },
 ): NodeChild {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
@@ -111,6 +112,13 @@ function nodeChild(
   const output = new OutputTail();
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+  if (options.outputFile !== undefined) {
+    // All of it (the tail keeps the last lines only): e.g. the lines of --trace-gc.
+    const file = createWriteStream(options.outputFile, { flags: "a" });
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
+    child.once("exit", () => file.end());
+  }
   let stopping = false;
   const died = new Promise<never>((_, reject) => {
     const fail = (reason: string) => {
@@ -152,9 +160,9 @@ export async function startEmulatorProcess(nodeArgs: string[] = []): Promise<Emu
   return { ...emulator, ready };
 }
 
-export function startServiceProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], entry = "dist/main.js"): NodeChild {
+export function startServiceProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], entry = "dist/main.js", outputFile?: string): NodeChild {
   // As production runs it: the entry point with its configuration in the environment, nothing else.
-  return nodeChild("the service", entry, { nodeArgs, env });
+  return nodeChild("the service", entry, { nodeArgs, env, outputFile });
 }
 
 /** Runs a bench child to completion and parses the JSON line it prints last. */

@@ -152,7 +152,7 @@ export interface BenchResult {
     redisVersion: string;
     fauxqsVersion: string;
   };
-  parameters: Omit<BenchOptions, "json" | "help" | "serviceNodeOptions" | "emulatorNodeOptions" | "serviceEntry">;
+  parameters: Omit<BenchOptions, "json" | "help" | "serviceNodeOptions" | "emulatorNodeOptions" | "serviceEntry" | "serviceOutput">;
   ceiling: CeilingFigures;
   burst: BurstFigures;
   steady: SteadyFigures[];
@@ -319,6 +319,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
       serviceEnv(emulator, sandbox, redis, queueUrl, topicArn),
       options.serviceNodeOptions,
       options.serviceEntry,
+      options.serviceOutput,
     );
     started.service = service;
     cleanups.push(() => service.stop(15_000));
@@ -482,6 +483,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
             },
             options.serviceNodeOptions,
             options.serviceEntry,
+            options.serviceOutput,
           );
           cleanups.push(() => paced.stop(15_000));
           return paced;

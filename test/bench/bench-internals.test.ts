@@ -62,7 +62,8 @@ describe("options", () => {
       json: true,
       serviceNodeOptions: [...PRODUCTION_NODE_FLAGS, "--cpu-prof", "--cpu-prof-dir=/tmp/p"],
     });
-    expect(parseOptions([])).toMatchObject({ serviceNodeOptions: PRODUCTION_NODE_FLAGS, serviceEntry: "dist/main.js" });
+    expect(parseOptions([])).toMatchObject({ serviceNodeOptions: PRODUCTION_NODE_FLAGS, serviceEntry: "dist/main.js", serviceOutput: undefined });
+    expect(parseOptions(["--service-output", "/tmp/service.log"])).toMatchObject({ serviceOutput: "/tmp/service.log" });
   });
 
   it("refuses unknown options and bad numbers with a usage error", () => {
