@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisSendRate, type RedisSendRateOptions } from "../../src/adapters/redis/redis-send-rate.ts";
+import { RedisSendRate, SINGLE_PART_CUSHION_MS, type RedisSendRateOptions } from "../../src/adapters/redis/redis-send-rate.ts";
 import { sendRank } from "../../src/domain/send-priority.ts";
 import { startRedisServer, type TestRedis } from "../support/redis-server.ts";
 
@@ -81,6 +81,15 @@ describe("the shared send rate", () => {
     const last = grants.at(-1) as Grant;
     expect(last.at - first.at).toBeLessThan((grants.length - 1) * intervalMs * 1.25);
     expect(new Set(grants.map((g) => g.worker)).size).toBeGreaterThan(1);
+  });
+
+  it("spaces parts a cushion wider than 1 s / rate at one part per second, where the carrier's bucket holds a single part", async () => {
+    const grants = await drive(workers(2, { partsPerSecond: 1 }), 4, () => 1);
+    for (let i = 1; i < grants.length; i += 1) {
+      const gap = (grants[i] as Grant).at - (grants[i - 1] as Grant).at;
+      expect(gap).toBeGreaterThanOrEqual(1000 + SINGLE_PART_CUSHION_MS - EPSILON_MS);
+      expect(gap).toBeLessThan(1000 + SINGLE_PART_CUSHION_MS + 100);
+    }
   });
 
   it("conforms to a token bucket of the rate and burst for SMS of 1 to 6 parts (longer than the burst: when it is full, in debt)", async () => {

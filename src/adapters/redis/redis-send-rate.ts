@@ -10,7 +10,8 @@ export interface RedisSendRateOptions {
   /**
    * Parts the bucket may let through at once (default 1: parts spaced evenly, 1 s / rate apart, so
    * no one-second window ever holds more than the rate, and the carrier's own bucket, which holds a
-   * second's worth, stays full and absorbs the network's jitter).
+   * second's worth, stays full and absorbs the network's jitter; see SINGLE_PART_CUSHION_MS for
+   * rates of one part per second or less).
    */
   burstParts?: number;
   /** How long a worker's waiting entry counts without being refreshed (default 2 s). */
@@ -18,6 +19,13 @@ export interface RedisSendRateOptions {
 }
 
 const DEFAULT_REGISTRY_LIFETIME_MS = 2_000;
+/**
+ * At one part per second or less the carrier's bucket holds a single part, refilled just as the
+ * next evenly spaced part is due: one that arrives a few ms early (network or event-loop jitter) is
+ * throttled, and the SDK's backoff retry then lands on later slots. So at such rates parts are
+ * spaced this much wider than 1 s / rate (5 % of throughput at 1 part/s, 1 % at 0.2).
+ */
+export const SINGLE_PART_CUSHION_MS = 50;
 /** A slot may be reserved this long before it comes (at most one interval). */
 const MAX_LOOK_AHEAD_MS = 100;
 
@@ -41,7 +49,7 @@ export class RedisSendRate implements SendRateLimiter {
     this.#scripts = registerScripts(client);
     const prefix = `${options.namespace ?? "fv"}:{sms-rate}`;
     this.#keys = [prefix, `${prefix}:waiting`];
-    this.#intervalMs = 1000 / options.partsPerSecond;
+    this.#intervalMs = 1000 / options.partsPerSecond + (options.partsPerSecond <= 1 ? SINGLE_PART_CUSHION_MS : 0);
     this.#burstParts = Math.max(1, options.burstParts ?? 1);
     this.#lookAheadMs = Math.min(this.#intervalMs, MAX_LOOK_AHEAD_MS);
     this.#workerId = options.workerId;
