@@ -1,7 +1,6 @@
 /** Child processes of the bench (emulator, service, ceiling consumer) and their /proc figures. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { EmulatorReady } from "./bench-topology.ts";
 

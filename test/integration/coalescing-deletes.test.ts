@@ -3,24 +3,13 @@
  * (src/adapters/sqs/coalescing-deleter.ts). On the emulator, the real SQS client and protocol.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CoalescingDeleter, type DeleteFailure } from "../../src/adapters/sqs/coalescing-deleter.ts";
-import { resolveDeadLetter } from "../../src/adapters/sqs/dead-letter.ts";
-import { createQueueWorker, type HandledMessage, type QueueWorker } from "../../src/adapters/sqs/queue-worker.ts";
-import { createLogger } from "../../src/logger.ts";
 import { QUEUES } from "../support/aws-environment.ts";
-import { useCountingSqs } from "../support/counting-sqs.ts";
+import { until, useCountingSqs } from "../support/counting-sqs.ts";
 
 const aws = useCountingSqs();
 const deleteCalls = () => aws.sent("DeleteMessageBatchCommand");
-
-let worker: QueueWorker | undefined;
-afterEach(async () => {
-  await worker?.stop(1_000);
-  worker = undefined;
-});
-
-const until = (condition: () => boolean) => vi.waitFor(() => expect(condition()).toBe(true), { timeout: 15_000, interval: 20 });
 
 /** Messages on the queue, received or not (deleted ones are gone). */
 async function messagesOn(queueUrl: string): Promise<number> {
@@ -80,35 +69,15 @@ describe("the coalescing deleter", () => {
 });
 
 describe("a queue worker's deletes", () => {
-  async function startWorker(queue: string): Promise<{ handled: HandledMessage[]; queueUrl: string }> {
-    const queueUrl = aws.env.queueUrl(queue);
-    const handled: HandledMessage[] = [];
-    const started = createQueueWorker({
-      name: queue,
-      queueUrl,
-      sqs: aws.sqs,
-      handler: () => Promise.resolve({ outcome: "ok" }),
-      deadLetter: await resolveDeadLetter(aws.sqs, queueUrl),
-      log: createLogger("silent"),
-      pollers: 4,
-      waitTimeSeconds: 1,
-      onHandled: (message) => handled.push(message),
-    });
-    worker = started;
-    started.start();
-    return { handled, queueUrl };
-  }
-
   it("share calls on a quiet queue (one message at a time), and all are deleted once the worker stops", async () => {
-    const { handled, queueUrl } = await startWorker(QUEUES.smsEvents);
+    const { worker, handled, queueUrl } = await aws.startWorker(QUEUES.smsEvents);
     const before = deleteCalls();
     const messages = 30;
     for (let i = 0; i < messages; i += 1) {
       await aws.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ i }) }));
       await until(() => handled.length === i + 1);
     }
-    await worker?.stop(5_000);
-    worker = undefined;
+    await worker.stop(5_000);
 
     expect(await messagesOn(queueUrl)).toBe(0);
     // One DeleteMessageBatch per handled batch would be 30 here.
