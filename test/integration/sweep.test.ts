@@ -1,8 +1,11 @@
 /**
- * The sweep: EXPIRED on time whatever an SMS send is doing, and at once again after a full pass.
+ * The sweep: EXPIRED on time whatever an SMS send is doing, at once again after a full pass, and over
+ * a bucket's due set as releases before its split wrote it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExpiryPoller } from "../../src/app/expiry-poller.ts";
+import { EXPIRY_LEASE_MS, sweepUntilDrained } from "../../src/app/expire-due.ts";
+import { deadlineMember, RedisKeys } from "../../src/adapters/redis/redis-keys.ts";
 import { QUEUES } from "../support/aws-environment.ts";
 import { recordPastDueVerification } from "../support/past-due-verification.ts";
 import { inboundSms, startHarness, uniquePhone, uniqueTransactionId, type Harness } from "../support/service-harness.ts";
@@ -80,5 +83,31 @@ describe("a full pass", () => {
     } finally {
       await poller.stop();
     }
+  });
+
+  it("still sweeps a bucket's due set kept as one key, as releases before the split wrote it, and empties it", async () => {
+    const { store, clock } = h.service.context;
+    const keys = new RedisKeys(h.namespace);
+    const redis = h.service.redis;
+    const phoneNumber = uniquePhone();
+    const transactionId = uniqueTransactionId();
+    const member = deadlineMember(phoneNumber, transactionId);
+    await recordPastDueVerification(store, { transactionId, phoneNumber, now: clock.now(), messageId: `question-${transactionId}` });
+    const deadline = Number(await redis.zscore(keys.due(phoneNumber), member));
+    expect(deadline).toBeGreaterThan(0);
+    // As the release before the split scheduled it.
+    await redis.zrem(keys.due(phoneNumber), member);
+    await redis.zadd(keys.legacyDue(phoneNumber), deadline, member);
+
+    await sweepUntilDrained(h.service.context);
+    const expired = await store.get(transactionId);
+    expect(expired?.decision?.decision).toBe("EXPIRED");
+    expect(expired?.decision?.published).toBe(true);
+
+    // Its entry there, claimed for a lease, is taken out when the lease ends and a sweep finds nothing left to do.
+    h.clock.advance(EXPIRY_LEASE_MS + 1);
+    await sweepUntilDrained(h.service.context);
+    expect(await redis.zscore(keys.legacyDue(phoneNumber), member)).toBeNull();
+    expect(await redis.zscore(keys.due(phoneNumber), member)).toBeNull();
   });
 });

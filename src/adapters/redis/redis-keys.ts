@@ -1,4 +1,13 @@
+import calculateSlot from "cluster-key-slot";
 import { BUCKET_COUNT, BUCKET_TAGS, bucketOf } from "./buckets.ts";
+
+/**
+ * Each bucket's due set is split into this many parts, chosen by the phone, so that a part stays a
+ * compact listpack (Redis's `zset-max-listpack-entries`, 128) up to about 130,000 due entries in all:
+ * an entry then costs ~55 bytes where a skiplist entry costs ~145. The sweep claims from every part
+ * of a bucket in one script (claim-due-65.lua: the parts and the bucket's unsplit set).
+ */
+export const DUE_PARTS = 64;
 
 /**
  * A cardholder's keys live under their bucket's prefix "<ns>:{<tag>}:<phone>:" (see buckets.ts), next
@@ -16,13 +25,31 @@ export class RedisKeys {
     return `${this.namespace}:txn:${transactionId}`;
   }
 
-  /** When each verification of a bucket next needs a worker: its deadline, or an unpublished decision. */
-  dueInBucket(bucket: number): string {
-    return `${this.namespace}:{${BUCKET_TAGS[bucket] ?? ""}}:due`;
+  /**
+   * When each verification of a phone next needs a worker (its deadline, or an unpublished decision):
+   * the part of its bucket's due set the phone falls in.
+   */
+  due(phoneNumber: string): string {
+    return `${this.legacyDue(phoneNumber)}:${duePartOf(phoneNumber)}`;
   }
 
-  due(phoneNumber: string): string {
-    return this.dueInBucket(bucketOf(phoneNumber));
+  /**
+   * The bucket's due set as one key, written by releases before the split. The sweep still claims
+   * from it and the sweep's own completions still remove from it, so entries written before an
+   * upgrade are handled; it empties within the longest reply window after the upgrade.
+   */
+  legacyDue(phoneNumber: string): string {
+    return this.#legacyDueInBucket(bucketOf(phoneNumber));
+  }
+
+  /** Every key of a bucket's due set: the unsplit one, then its parts. */
+  dueKeysOfBucket(bucket: number): string[] {
+    const legacy = this.#legacyDueInBucket(bucket);
+    return [legacy, ...Array.from({ length: DUE_PARTS }, (_, part) => `${legacy}:${part}`)];
+  }
+
+  #legacyDueInBucket(bucket: number): string {
+    return `${this.namespace}:{${BUCKET_TAGS[bucket] ?? ""}}:due`;
   }
 
   get bucketCount(): number {
@@ -61,6 +88,11 @@ export class RedisKeys {
   handledInbound(phoneNumber: string, inboundMessageId: string): string {
     return `${this.phonePrefix(phoneNumber)}in:${inboundMessageId}`;
   }
+}
+
+/** Bits of the phone's slot above those that pick its bucket, so the parts of a bucket fill evenly. */
+function duePartOf(phoneNumber: string): number {
+  return Math.floor(calculateSlot(phoneNumber) / BUCKET_COUNT) % DUE_PARTS;
 }
 
 export function deadlineMember(phoneNumber: string, transactionId: string): string {

@@ -263,7 +263,7 @@ export class RedisVerificationStore implements VerificationStore {
     const claimed = await Promise.all(
       buckets.map(
         async (bucket) =>
-          (await this.#scripts.claimDue([this.#keys.dueInBucket(bucket)], [now, limitPerBucket, leaseMs])) as string[],
+          (await this.#scripts.claimDue(this.#keys.dueKeysOfBucket(bucket), [now, limitPerBucket, leaseMs])) as string[],
       ),
     );
     return {
@@ -272,12 +272,19 @@ export class RedisVerificationStore implements VerificationStore {
     };
   }
 
+  // The sweep's own moves reach the bucket's unsplit due set as well, where a verification recorded
+  // before the split has its entry (redis-keys.ts).
   async completeDeadline(phoneNumber: string, transactionId: string): Promise<void> {
-    await this.#client.zrem(this.#keys.due(phoneNumber), deadlineMember(phoneNumber, transactionId));
+    const member = deadlineMember(phoneNumber, transactionId);
+    await Promise.all([this.#client.zrem(this.#keys.due(phoneNumber), member), this.#client.zrem(this.#keys.legacyDue(phoneNumber), member)]);
   }
 
   async rescheduleDeadline(phoneNumber: string, transactionId: string, at: number): Promise<void> {
-    await this.#client.zadd(this.#keys.due(phoneNumber), "XX", at, deadlineMember(phoneNumber, transactionId));
+    const member = deadlineMember(phoneNumber, transactionId);
+    await Promise.all([
+      this.#client.zadd(this.#keys.due(phoneNumber), "XX", at, member),
+      this.#client.zadd(this.#keys.legacyDue(phoneNumber), "XX", at, member),
+    ]);
   }
 
   async get(transactionId: string): Promise<Verification | null> {

@@ -14,7 +14,7 @@ const scriptFiles = {
   markPublished: "mark-published-3.lua",
   keepClaim: "keep-claim-1.lua",
   setField: "set-field-1.lua",
-  claimDue: "claim-due-1.lua",
+  claimDue: "claim-due-65.lua",
   claimConfirmation: "claim-confirmation-2.lua",
   confirmationSent: "confirmation-sent-3.lua",
   clearOwedText: "clear-owed-text-1.lua",

@@ -4,7 +4,7 @@
   nothing is owed any more. One script instead of three calls.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
   KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
-  KEYS[3] the bucket's due set <ns>:{bucket}:due
+  KEYS[3] the phone's part of its bucket's due set <ns>:{bucket}:due:<part>
   ARGV[1] due member '<phone>|<transactionId>'   ARGV[2] transactionId
   ARGV[3] the confirmation's MessageId ('' when none: refused for good)
 ]]

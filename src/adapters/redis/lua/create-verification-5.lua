@@ -4,7 +4,7 @@
   KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId> (left by a cancellation that found no verification)
-  KEYS[5] the bucket's due set <ns>:{bucket}:due  (member '<phone>|<transactionId>', score: when a worker is next needed)
+  KEYS[5] the phone's part of its bucket's due set <ns>:{bucket}:due:<part>  (member '<phone>|<transactionId>', score: when a worker is next needed)
   ARGV[1] JSON, named: transactionId, phone, amountMinor (string), currency, merchant, cardLast4,
           locale, metadata (JSON string; '' for none), now (ms), deadline (ms),
           cancelledEarlier (true when a cancellation arrived before the request),

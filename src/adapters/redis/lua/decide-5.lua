@@ -4,7 +4,7 @@
   KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
   KEYS[3] recent decisions    <ns>:{bucket}:<phone>:recent  (zset transactionId -> decidedAt, for late replies)
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId>
-  KEYS[5] the bucket's due set <ns>:{bucket}:due
+  KEYS[5] the phone's part of its bucket's due set <ns>:{bucket}:due:<part>
   ARGV[1] JSON, named: decision, now (ms), eventId, retention (ms),
           onlyIfDue (the sweep: decide only when the deadline has passed; a question the provider
           never accepted is then UNDELIVERABLE (NOT_SENT), not EXPIRED),

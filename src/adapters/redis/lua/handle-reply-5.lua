@@ -13,7 +13,7 @@
   KEYS[2] handled inbound id  <ns>:{bucket}:<phone>:in:<inboundMessageId>  ('<transactionIds>|<text still owed>')
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[4] recent decisions    <ns>:{bucket}:<phone>:recent   (zset transactionId -> decidedAt)
-  KEYS[5] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  KEYS[5] the phone's part of its bucket's due set <ns>:{bucket}:due:<part> (a decision is due in the outbox when its publish lease ends)
   ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
           intent (APPROVE | DENY | STOP | HELP | START | UNKNOWN), answer (YES | NO | STOP | ''),
           code (reference code or ''), inboundId, now (ms), receivedAt (ms), eventIdSeed (seed of the

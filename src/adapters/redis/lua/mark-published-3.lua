@@ -3,7 +3,7 @@
   owes for the publisher (see include/claim-confirmation.lua), so the confirmation needs no round trip
   of its own. The entry in the due set moves to the end of the confirmation's lease while one is owed,
   else out of the set.
-  KEYS[1] verification hash   KEYS[2] the bucket's due set   KEYS[3] opt-out flag
+  KEYS[1] verification hash   KEYS[2] the phone's part of its bucket's due set   KEYS[3] opt-out flag
   ARGV[1] due member '<phone>|<transactionId>'   ARGV[2] now (ms)   ARGV[3] confirmation lease (ms)
   ARGV[4] how long the publisher may take to send the confirmation (ms; 0: do not claim it)
   Returns 'gone' (the verification expired), 'owed' (not claimed), or the claim's answer:

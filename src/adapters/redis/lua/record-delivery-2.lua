@@ -4,7 +4,7 @@
   replaces the first; absent, the first question's out), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
   event's timestamp. Once decided, the delivery is frozen with the decision.
   KEYS[1] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua: messageId -> transactionId)
-  KEYS[2] the bucket's due set <ns>:{bucket}:due (a decision is due in the outbox when its publish lease ends)
+  KEYS[2] the phone's part of its bucket's due set <ns>:{bucket}:due:<part> (a decision is due in the outbox when its publish lease ends)
   ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
           messageId, contextTransactionId (the event's context.transactionId, '' when none),
           status (PENDING | DELIVERED | FAILED), eventType, at (the event's timestamp, ms), now (ms),
