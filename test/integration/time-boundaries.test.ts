@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { QUEUES, TOPICS } from "../support/aws-environment.ts";
 import { conversation } from "../support/conversation.ts";
 import { runDownTtls } from "../support/run-down-ttls.ts";
+import { runDownTransactionIndex, transactionClaim } from "../support/transaction-index.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
 
 let h: Harness;
@@ -101,21 +102,26 @@ describe("correlation v2: explicit codes first, and never a guess", () => {
 async function passTime(ms: number): Promise<void> {
   h.clock.advance(ms);
   await runDownTtls(h.service.redis, await h.service.redis.keys(`${h.namespace}:*`), ms);
+  await runDownTransactionIndex(h.service.redis, h.namespace, ms);
 }
 
 describe("retention", () => {
   it("lets the idempotency record and the decided verification expire together, never one without the other", async () => {
     const { phone, question, request, transactionId } = await openVerification({ expiresInSeconds: 30 });
-    const keysOf = () => h.service.redis.keys(`${h.namespace}:*${transactionId}`);
-    expect(await keysOf()).toHaveLength(2);
+    // The verification's key and its claim in the transaction index.
+    const recordsOf = async () => {
+      const [keys, claim] = await Promise.all([h.service.redis.keys(`${h.namespace}:*${transactionId}`), transactionClaim(h.service.redis, h.namespace, transactionId)]);
+      return claim ? [...keys, `claim ${claim.claim}`] : keys;
+    };
+    expect(await recordsOf()).toHaveLength(2);
     // Answered just before the deadline: it is then kept for the retention (2 s here) after that.
     await passTime(29_000);
     await reply({ originationNumber: phone, previousPublishedMessageId: question.messageId });
     expect((await h.waitForDecision(transactionId)).decision).toBe("APPROVED");
 
-    // Real expiry, no shortcut: whichever key goes first, the other is gone at that moment too.
-    await vi.waitFor(async () => expect((await keysOf()).length).toBeLessThan(2), { timeout: 15_000, interval: 50 });
-    expect(await keysOf()).toEqual([]);
+    // Real expiry, no shortcut: whichever goes first, the other is gone at that moment too.
+    await vi.waitFor(async () => expect((await recordsOf()).length).toBeLessThan(2), { timeout: 15_000, interval: 50 });
+    expect(await recordsOf()).toEqual([]);
 
     // After the retention a replay is a new verification, as the contract says.
     const replay = await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
@@ -132,11 +138,12 @@ describe("retention", () => {
     expect((await h.waitForHandled((m) => m.messageId === sent)).outcome).toBe("sent");
 
     const redis = h.service.redis;
-    const [claimKey] = await redis.keys(`${h.namespace}:txn:${transactionId}`);
     const [verificationKey] = await redis.keys(`${h.namespace}:*:v:${transactionId}`);
-    if (!claimKey || !verificationKey) throw new Error("the claim or the verification is missing");
-    const [claimTtl, verificationTtl] = await Promise.all([redis.pttl(claimKey), redis.pttl(verificationKey)]);
-    // Both end at the new deadline plus the retention (the claim's EX rounds to whole seconds).
+    const claim = await transactionClaim(redis, h.namespace, transactionId);
+    if (!claim || !verificationKey) throw new Error("the claim or the verification is missing");
+    const claimTtl = claim.leftMs;
+    const verificationTtl = await redis.pttl(verificationKey);
+    // Both end at the new deadline plus the retention.
     expect(Math.abs(claimTtl - verificationTtl)).toBeLessThan(1_500);
   });
 });

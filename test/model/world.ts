@@ -34,6 +34,7 @@ import { CONFIRMATION_LEASE_MS, PUBLISH_LEASE_MS } from "../../src/domain/verifi
 import { TransientError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
 import { runDownTtls } from "../support/run-down-ttls.ts";
+import { runDownTransactionIndex, transactionClaim } from "../support/transaction-index.ts";
 import { FakeBackground, FakeClock, FakePublisher, FakeSms, type PublishFault, type SmsAttempt } from "./fakes.ts";
 import {
   confirms,
@@ -278,22 +279,24 @@ export class World {
 
   /**
    * The clock moves, and with it time for the records retention governs: Redis expires keys on its
-   * own real clock, so their TTLs are fast-forwarded by `ms`
-   * (the phone's index keeps living: a text's entry counts for two days of Redis's own clock).
+   * own real clock, so their TTLs are fast-forwarded by `ms`, and so are the ends of the transaction
+   * index's entries (the phone's index keeps living: a text's entry counts for two days of Redis's own clock).
    * Whatever the model forgets must be gone from Redis too, the verification and its idempotency record
    * together.
    */
   async passTime(ms: number, label = `clock +${ms / 1000}s`): Promise<void> {
     this.clock.advance(ms);
     if (ms >= 1_000) this.trace.push(label);
-    const governed = /:(txn|v|cx|in):[^:]+$/;
+    const governed = /:(txns|v|cx|in):[^:]+$/;
     const keys = (await this.#client.keys(`${this.#namespace}:*`)).filter((key) => governed.test(key));
     await runDownTtls(this.#client, keys, ms);
+    await runDownTransactionIndex(this.#client, this.#namespace, ms);
     const forgotten = this.model.expireRetention(this.clock.now());
     if (forgotten.length === 0) return;
     const left = await this.#client.keys(`${this.#namespace}:*`);
     for (const txn of forgotten) {
-      const kept = left.filter((key) => key.endsWith(`:txn:${txn}`) || key.endsWith(`:v:${txn}`));
+      const claim = await transactionClaim(this.#client, this.#namespace, txn);
+      const kept = [...left.filter((key) => key.endsWith(`:v:${txn}`)), ...(claim ? [`its claim ${claim.claim}`] : [])];
       this.#expectEqual(kept, [], `${label}: Redis forgot ${txn} (its verification and its idempotency record together)`);
       this.#eventIds.delete(txn);
       this.#storedEventIds.delete(txn);

@@ -10,6 +10,12 @@ import { BUCKET_COUNT, BUCKET_TAGS, bucketOf } from "./buckets.ts";
 export const DUE_PARTS = 64;
 
 /**
+ * The transaction index is spread over this many hashes, chosen by the transactionId: ~10 entries
+ * each with 10,000 verifications kept, and still compact listpacks (up to 128 entries) with 130,000.
+ */
+export const TRANSACTION_INDEX_PARTS = 1024;
+
+/**
  * A cardholder's keys live under their bucket's prefix "<ns>:{<tag>}:<phone>:" (see buckets.ts), next
  * to the bucket's due set, so each script touches one cluster slot. The transaction index is a
  * single-key lookup of its own.
@@ -21,7 +27,16 @@ export class RedisKeys {
     this.namespace = namespace;
   }
 
-  transaction(transactionId: string): string {
+  /** The hash of the transaction index that holds this transactionId's claim (lua/include/transaction-index.lua). */
+  transactionIndex(transactionId: string): string {
+    return `${this.namespace}:txns:${calculateSlot(transactionId) % TRANSACTION_INDEX_PARTS}`;
+  }
+
+  /**
+   * The claim's own key, as releases before the transaction index wrote it. It is still read (and a
+   * claim found there is moved into the index) until it expires with its verification.
+   */
+  legacyTransaction(transactionId: string): string {
     return `${this.namespace}:txn:${transactionId}`;
   }
 

@@ -57,9 +57,12 @@ export class RedisVerificationStore implements VerificationStore {
 
   async claimTransaction(transactionId: string, phoneNumber: string, windowSeconds: number): Promise<TransactionClaim> {
     // Ends with its verification (deadline + retention), as long as it is decided by its deadline.
-    const ttlSeconds = windowSeconds + this.#retentionMs / 1000;
-    const claim = String(
-      await this.#scripts.claimTransaction([this.#keys.transaction(transactionId)], [phoneNumber, ttlSeconds]),
+    const lifetimeMs = windowSeconds * 1000 + this.#retentionMs;
+    const claim = await this.#withEarlierClaim(
+      transactionId,
+      lifetimeMs,
+      () => this.#scripts.claimTransaction([this.#keys.transactionIndex(transactionId)], [transactionId, phoneNumber, lifetimeMs]),
+      (result) => result === "new",
     );
     if (claim === "new") return { kind: "new" };
     if (claim === "cancelled") return { kind: "cancelledEarlier" };
@@ -67,11 +70,42 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async lookupForCancellation(transactionId: string): Promise<CancellationLookup> {
-    const claim = String(
-      await this.#scripts.rememberCancellation([this.#keys.transaction(transactionId)], [this.#retentionMs / 1000]),
+    const claim = await this.#withEarlierClaim(
+      transactionId,
+      this.#retentionMs,
+      () => this.#scripts.rememberCancellation([this.#keys.transactionIndex(transactionId)], [transactionId, this.#retentionMs]),
+      (result) => result === "!cancelled",
     );
     if (claim === "!cancelled") return { kind: "remembered" };
     return { kind: "known", phoneNumber: parseClaim(claim).phoneNumber };
+  }
+
+  /**
+   * Runs a script that may record a claim in the transaction index, reading the claim's own key of
+   * releases before the index at the same time (another slot, so not in the script). When the
+   * script recorded a claim where an earlier release had one, the earlier claim wins: it is moved
+   * into the index and the script runs again on it. (Such keys are not deleted: a worker racing
+   * this one must still find them. They expire with their verifications.)
+   */
+  async #withEarlierClaim(
+    transactionId: string,
+    lifetimeMs: number,
+    run: () => Promise<unknown>,
+    recorded: (result: string) => boolean,
+  ): Promise<string> {
+    const [result, earlier] = await Promise.all([run().then(String), this.#client.get(this.#keys.legacyTransaction(transactionId))]);
+    if (earlier === null || !recorded(result)) return result;
+    await this.#scripts.adoptClaim([this.#keys.transactionIndex(transactionId)], [transactionId, earlier, lifetimeMs]);
+    return String(await run());
+  }
+
+  /** The claim of a transactionId, from the index or else from its own key of releases before it. */
+  async #claimOf(transactionId: string): Promise<string | null> {
+    const [claim, earlier] = await Promise.all([
+      this.#scripts.readClaim([this.#keys.transactionIndex(transactionId)], [transactionId]),
+      this.#client.get(this.#keys.legacyTransaction(transactionId)),
+    ]);
+    return typeof claim === "string" ? claim : earlier;
   }
 
   async create(input: NewVerification): Promise<CreateResult> {
@@ -240,7 +274,8 @@ export class RedisVerificationStore implements VerificationStore {
     const decidedAt = verification.decision?.decidedAt ?? verification.deadline;
     const remainingMs = Math.max(verification.deadline, decidedAt) + this.#retentionMs - now;
     if (remainingMs <= 0) return;
-    await this.#scripts.keepClaim([this.#keys.transaction(verification.transactionId)], [verification.phoneNumber, remainingMs]);
+    const { transactionId, phoneNumber } = verification;
+    await this.#scripts.keepClaim([this.#keys.transactionIndex(transactionId)], [transactionId, phoneNumber, remainingMs]);
   }
 
   async markConfirmationSent(phoneNumber: string, transactionId: string, messageId: string | null): Promise<void> {
@@ -288,7 +323,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async get(transactionId: string): Promise<Verification | null> {
-    const claim = await this.#client.get(this.#keys.transaction(transactionId));
+    const claim = await this.#claimOf(transactionId);
     if (!claim || claim === "!cancelled") return null;
     const { phoneNumber } = parseClaim(claim);
     return parseVerification(
@@ -299,7 +334,7 @@ export class RedisVerificationStore implements VerificationStore {
   }
 
   async phoneOf(transactionId: string): Promise<string | null> {
-    const claim = await this.#client.get(this.#keys.transaction(transactionId));
+    const claim = await this.#claimOf(transactionId);
     if (!claim || claim === "!cancelled") return null;
     return parseClaim(claim).phoneNumber || null;
   }

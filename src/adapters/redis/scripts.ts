@@ -13,6 +13,8 @@ const scriptFiles = {
   handleReply: "handle-reply-5.lua",
   markPublished: "mark-published-3.lua",
   keepClaim: "keep-claim-1.lua",
+  readClaim: "read-claim-1.lua",
+  adoptClaim: "adopt-claim-1.lua",
   setField: "set-field-1.lua",
   claimDue: "claim-due-65.lua",
   claimConfirmation: "claim-confirmation-2.lua",

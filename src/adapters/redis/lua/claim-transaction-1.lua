@@ -1,19 +1,21 @@
 --[[
   Claims a transactionId for a phone number: the idempotency key of a request.
-  KEYS[1] transaction index key (fv:txn:<transactionId>)
-  ARGV[1] phone number (E.164)
-  ARGV[2] TTL of the claim, seconds
+  KEYS[1] the transaction index's part of the transactionId <ns>:txns:<part> (include/transaction-index.lua)
+  ARGV[1] transactionId   ARGV[2] phone number (E.164)   ARGV[3] how long the claim lasts, ms
   Returns 'new' when first claimed,
           'cancelled' when a cancellation arrived first (the claim then remembers it),
-          otherwise the stored value ('<phone>' or '<phone>|cancelled') of the earlier claim.
+          otherwise the earlier claim ('<phone>' or '<phone>|cancelled').
 ]]
-local previous = redis.call('GET', KEYS[1])
+--- @include "transaction-index"
+local part, txn, phone, lifetime = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3])
+local now = redisNowMs()
+local previous = liveClaim(part, txn, now)
 if previous == false then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  putClaim(part, txn, phone, lifetime, now)
   return 'new'
 end
 if previous == '!cancelled' then
-  redis.call('SET', KEYS[1], ARGV[1] .. '|cancelled', 'EX', ARGV[2])
+  putClaim(part, txn, phone .. '|cancelled', lifetime, now)
   return 'cancelled'
 end
 return previous

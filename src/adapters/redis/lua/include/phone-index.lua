@@ -11,12 +11,8 @@
 -- Redis before 7.4 has no expiry per field, so the hash lives until its longest entry ends.
 -- The layout before the index (<phone>:open and <phone>:m:<messageId>, in the same slot) is still
 -- read and cleaned, so verifications opened by an earlier release are answered through an upgrade.
+--- @include "redis-clock"
 local TEXT_INDEX_MS = 2 * 86400000
-
-local function redisNowMs()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 
 local function legacyKey(ix, suffix)
   return string.sub(ix, 1, #ix - 2) .. suffix
