@@ -1,11 +1,14 @@
 /**
- * The phone's index (lua/include/phone-index.lua): one hash per phone holds its open verifications
- * and the texts sent about them. Entries of verifications that are gone are dropped, and the layout
- * of the release before it (an `open` hash and one `m:<messageId>` key per text) is still answered.
+ * The phone's index (lua/include/phone-index.lua): its part of the bucket's index holds the phone's
+ * open verifications and the texts sent about them. Entries of verifications that are gone are
+ * dropped, ended ones count for nothing, and the layouts of earlier releases (a hash per phone; before
+ * it an `open` hash and one `m:<messageId>` key per text) are still answered.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES } from "../support/aws-environment.ts";
+import { RedisKeys } from "../../src/adapters/redis/redis-keys.ts";
 import { runDownTtls } from "../support/run-down-ttls.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
 
@@ -58,38 +61,77 @@ async function phoneKeys(phone: string): Promise<string[]> {
   return (await h.service.redis.keys(`${h.namespace}:*:${phone}:*`)).sort();
 }
 
-async function phoneIndexKey(phone: string): Promise<string> {
-  const [key, ...more] = (await phoneKeys(phone)).filter((k) => k.endsWith(`:${phone}:ix`));
-  if (!key || more.length > 0) throw new Error(`expected one phone index for ${phone}`);
-  return key;
+/** The part of its bucket's phone index that holds the phone's entries. */
+function phoneIndexKey(phone: string): string {
+  return new RedisKeys(h.namespace).phoneIndex(phone);
 }
 
 const TEXT_INDEX_MS = 2 * 86_400_000;
 
-/** The index's entries, each text's value reduced to its transactionId (its end checked apart). */
+/** The phone's entries that count (not ended), as 'o:<transactionId>' → code and 'm:<messageId>' → transactionId. */
 async function indexEntries(phone: string): Promise<Record<string, string>> {
-  const entries = await h.service.redis.hgetall(await phoneIndexKey(phone));
-  return Object.fromEntries(Object.entries(entries).map(([field, value]) => [field, field.startsWith("m:") ? value.split("|")[0] ?? "" : value]));
+  const [seconds = "0", micros = "0"] = await h.service.redis.time();
+  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const entries: Record<string, string> = {};
+  for (const [field, entry] of Object.entries(await h.service.redis.hgetall(phoneIndexKey(phone)))) {
+    const [, value = "", ends = "0"] = /^(.*)\|(\d+)$/.exec(entry) ?? [];
+    if (!field.startsWith(phone) || Number(ends) <= now) continue;
+    entries[`${field.slice(phone.length, phone.length + 1)}:${field.slice(phone.length + 1)}`] = value;
+  }
+  return entries;
 }
 
 /** When a text's entry ends (ms, Redis's clock). */
 async function textEntryEnd(phone: string, messageId: string): Promise<number> {
-  return Number((await h.service.redis.hget(await phoneIndexKey(phone), `m:${messageId}`))?.split("|")[1]);
+  return Number((await h.service.redis.hget(phoneIndexKey(phone), `${phone}m${messageId}`))?.split("|")[1]);
 }
 
-/** Moves a phone's index entries into the keys the release before the phone index wrote. */
-async function toLayoutBeforeTheIndex(phone: string): Promise<void> {
-  const ix = await phoneIndexKey(phone);
-  const prefix = ix.slice(0, -"ix".length);
-  for (const [field, value] of Object.entries(await h.service.redis.hgetall(ix))) {
-    if (field.startsWith("o:")) await h.service.redis.hset(`${prefix}open`, field.slice(2), value);
-    else await h.service.redis.set(`${prefix}${field}`, value.split("|")[0] ?? "", "EX", 172_800);
-    await h.service.redis.hdel(ix, field);
-  }
+/** An earlier release's layout of the phone's index: how to move the phone's entries into it, and whether it still lists a verification as open. */
+interface EarlierLayout {
+  moveInto(phone: string): Promise<void>;
+  listsOpen(phone: string, transactionId: string): Promise<boolean>;
 }
+
+async function takeEntries(phone: string): Promise<Record<string, string>> {
+  const entries = await indexEntries(phone);
+  const fields = Object.keys(entries).map((field) => `${phone}${field.slice(0, 1)}${field.slice(2)}`);
+  if (fields.length > 0) await h.service.redis.hdel(phoneIndexKey(phone), ...fields);
+  return entries;
+}
+
+const prefixOf = (phone: string) => new RedisKeys(h.namespace).phonePrefix(phone);
+
+/** The release before the phone index: an `open` hash and one `m:<messageId>` key per text. */
+const BEFORE_THE_INDEX: EarlierLayout = {
+  async moveInto(phone) {
+    const prefix = prefixOf(phone);
+    for (const [field, value] of Object.entries(await takeEntries(phone))) {
+      if (field.startsWith("o:")) await h.service.redis.hset(`${prefix}open`, field.slice(2), value);
+      else await h.service.redis.set(`${prefix}${field}`, value, "EX", 172_800);
+    }
+  },
+  async listsOpen(phone, transactionId) {
+    return (await h.service.redis.hexists(`${prefixOf(phone)}open`, transactionId)) === 1;
+  },
+};
+
+/** The release before the parts: a hash per phone, `<phone>:ix`. */
+const HASH_PER_PHONE: EarlierLayout = {
+  async moveInto(phone) {
+    const ix = `${prefixOf(phone)}ix`;
+    const [seconds = "0"] = await h.service.redis.time();
+    for (const [field, value] of Object.entries(await takeEntries(phone))) {
+      await h.service.redis.hset(ix, field, field.startsWith("m:") ? `${value}|${Number(seconds) * 1000 + TEXT_INDEX_MS}` : value);
+    }
+    await h.service.redis.pexpire(ix, TEXT_INDEX_MS);
+  },
+  async listsOpen(phone, transactionId) {
+    return (await h.service.redis.hexists(`${prefixOf(phone)}ix`, `o:${transactionId}`)) === 1;
+  },
+};
 
 describe("the phone's index", () => {
-  it("keeps a phone's open verifications and the texts about them in one hash, and takes a decided one out", async () => {
+  it("keeps a phone's open verifications and the texts about them as entries of its part, and takes a decided one out", async () => {
     const phone = uniquePhone();
     const { transactionId, question } = await openVerification(phone);
 
@@ -97,10 +139,8 @@ describe("the phone's index", () => {
       [`o:${transactionId}`]: await referenceCodeOf(transactionId),
       [`m:${question.messageId}`]: transactionId,
     });
-    expect((await phoneKeys(phone)).map((key) => key.slice(key.indexOf(`:${phone}:`) + phone.length + 2))).toEqual([
-      "ix",
-      `v:${transactionId}`,
-    ]);
+    // No key of the phone's own but its verification.
+    expect((await phoneKeys(phone)).map((key) => key.slice(key.indexOf(`:${phone}:`) + phone.length + 2))).toEqual([`v:${transactionId}`]);
 
     await reply({ originationNumber: phone, messageBody: "YES", previousPublishedMessageId: question.messageId });
     const event = await h.waitForDecision(transactionId);
@@ -112,19 +152,19 @@ describe("the phone's index", () => {
     expect(entries[`o:${transactionId}`]).toBeUndefined();
     expect(entries[`m:${question.messageId}`]).toBe(transactionId);
     await expect.poll(async () => (await indexEntries(phone))[`m:${confirmation.messageId}`]).toBe(transactionId);
-    // A text's entry counts for two days (a day past the longest reply window), and the hash lives that long.
+    // A text's entry counts for two days (a day past the longest reply window), and the part lives that long.
     const [redisSeconds = "0"] = await h.service.redis.time();
     const ends = await textEntryEnd(phone, confirmation.messageId);
     expect(ends - Number(redisSeconds) * 1000).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
     expect(ends - Number(redisSeconds) * 1000).toBeLessThanOrEqual(TEXT_INDEX_MS + 1_000);
-    expect(await h.service.redis.pttl(await phoneIndexKey(phone))).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
+    expect(await h.service.redis.pttl(phoneIndexKey(phone))).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
   });
 
-  it("drops an open entry whose verification is gone, and a text entry that ended, when the phone's next one is indexed", async () => {
+  it("drops an open entry whose verification is gone when the phone's next one is created, and counts an ended text for nothing", async () => {
     const phone = uniquePhone();
     const gone = await openVerification(phone);
-    // Its question's entry as it will be two days on: ended.
-    await h.service.redis.hset(await phoneIndexKey(phone), `m:${gone.question.messageId}`, `${gone.transactionId}|${Date.now() - 1}`);
+    // Its question's entry as it will be two days on: ended. A reply naming it is then about nothing.
+    await h.service.redis.hset(phoneIndexKey(phone), `${phone}m${gone.question.messageId}`, `${gone.transactionId}|${Date.now() - 1_000}`);
     // Never decided within its retention (no sweep ran): Redis expires the verification on its own.
     const goneKey = (await phoneKeys(phone)).find((key) => key.endsWith(`:v:${gone.transactionId}`)) ?? "";
     await runDownTtls(h.service.redis, [goneKey], await h.service.redis.pttl(goneKey));
@@ -136,29 +176,39 @@ describe("the phone's index", () => {
       [`o:${next.transactionId}`]: await referenceCodeOf(next.transactionId),
       [`m:${next.question.messageId}`]: next.transactionId,
     });
+    expect(await h.service.redis.hexists(phoneIndexKey(phone), `${phone}o${gone.transactionId}`)).toBe(0);
+    // A text about the open verification whose entry ended names nothing: the reply is matched by phone alone.
+    const endedText = randomUUID();
+    await h.service.redis.hset(phoneIndexKey(phone), `${phone}m${endedText}`, `${next.transactionId}|${Date.now() - 1_000}`);
+    await reply({ originationNumber: phone, messageBody: "NO", previousPublishedMessageId: endedText });
+    expect(await h.waitForDecision(next.transactionId)).toMatchObject({ decision: "DENIED", reply: { correlatedBy: "phoneNumber" } });
   });
 });
 
-describe("an upgrade from the layout before the phone index", () => {
+describe.each([
+  ["the layout before the phone index", BEFORE_THE_INDEX],
+  ["the phone index as a hash per phone", HASH_PER_PHONE],
+])("an upgrade from %s", (_name, layout) => {
   it("answers a reply to a verification opened before the upgrade, by its question's MessageId", async () => {
     const phone = uniquePhone();
     const { transactionId, question } = await openVerification(phone);
-    await toLayoutBeforeTheIndex(phone);
-    expect((await phoneKeys(phone)).filter((key) => key.endsWith(":ix"))).toEqual([]);
+    await layout.moveInto(phone);
+    expect(await indexEntries(phone)).toEqual({});
+    expect(await layout.listsOpen(phone, transactionId)).toBe(true);
 
     await reply({ originationNumber: phone, messageBody: "YES", previousPublishedMessageId: question.messageId });
 
     const event = await h.waitForDecision(transactionId);
     expect(event).toMatchObject({ decision: "APPROVED", reply: { correlatedBy: "previousPublishedMessageId" } });
-    // Taken out of the earlier layout's open verifications too (its only one: the hash is gone).
-    expect((await phoneKeys(phone)).filter((key) => key.endsWith(`:${phone}:open`))).toEqual([]);
+    // Taken out of the earlier layout's open verifications too.
+    expect(await layout.listsOpen(phone, transactionId)).toBe(false);
   });
 
   it("keeps a reference code of a verification opened before the upgrade from being given again, and reads its delivery events", async () => {
     const phone = uniquePhone();
     const before = await openVerification(phone);
     const codeBefore = await referenceCodeOf(before.transactionId);
-    await toLayoutBeforeTheIndex(phone);
+    await layout.moveInto(phone);
 
     const after = await openVerification(phone);
     // Both open: the second question shows its reference code, which differs from the first's.

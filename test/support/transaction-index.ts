@@ -2,6 +2,8 @@ import type { RedisClient as Redis } from "../../src/adapters/redis/scripts.ts";
 import { RedisKeys } from "../../src/adapters/redis/redis-keys.ts";
 
 const EARLIEST = "~";
+/** An entry as stored: '<claim>|<end, ms>' (lua/include/entries-with-ends.lua). */
+const ENTRY = /^(.*)\|(\d+)$/;
 
 async function redisNowMs(redis: Redis): Promise<number> {
   const [seconds, micros] = await redis.time();
@@ -18,10 +20,10 @@ export async function transactionClaim(
   transactionId: string,
 ): Promise<{ claim: string; leftMs: number } | null> {
   const entry = await redis.hget(new RedisKeys(namespace).transactionIndex(transactionId), transactionId);
-  const match = entry === null ? null : /^(\d+)\|(.*)$/.exec(entry);
+  const match = entry === null ? null : ENTRY.exec(entry);
   if (!match) return null;
-  const leftMs = Number(match[1]) - (await redisNowMs(redis));
-  return leftMs > 0 ? { claim: match[2] ?? "", leftMs } : null;
+  const leftMs = Number(match[2]) - (await redisNowMs(redis));
+  return leftMs > 0 ? { claim: match[1] ?? "", leftMs } : null;
 }
 
 /**
@@ -38,10 +40,10 @@ export async function runDownTransactionIndex(redis: Redis, namespace: string, m
         await redis.hset(part, field, String(Number(value) - ms));
         continue;
       }
-      const [, ends = "0", claim = ""] = /^(\d+)\|(.*)$/.exec(value) ?? [];
+      const [, claim = "", ends = "0"] = ENTRY.exec(value) ?? [];
       const endsNow = Number(ends) - ms;
       if (endsNow <= now && !keepEnded) await redis.hdel(part, field);
-      else await redis.hset(part, field, `${endsNow}|${claim}`);
+      else await redis.hset(part, field, `${claim}|${endsNow}`);
     }
   }
 }

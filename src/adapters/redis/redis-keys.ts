@@ -2,12 +2,13 @@ import calculateSlot from "cluster-key-slot";
 import { BUCKET_COUNT, BUCKET_TAGS, bucketOf } from "./buckets.ts";
 
 /**
- * Each bucket's due set is split into this many parts, chosen by the phone, so that a part stays a
- * compact listpack (Redis's `zset-max-listpack-entries`, 128) up to about 130,000 due entries in all:
- * an entry then costs ~55 bytes where a skiplist entry costs ~145. The sweep claims from every part
- * of a bucket in one script (claim-due-65.lua: the parts and the bucket's unsplit set).
+ * Each bucket's due set and phone index are split into this many parts, chosen by the phone, so that
+ * a part stays a compact listpack (`zset-max-listpack-entries` and `hash-max-listpack-entries`, 128)
+ * up to about 130,000 entries in all: a due entry then costs ~55 bytes where a skiplist entry costs
+ * ~145, and a phone's index no key of its own. The sweep claims from every part of a bucket's due set
+ * in one script (claim-due-65.lua: the parts and the bucket's unsplit set).
  */
-export const DUE_PARTS = 64;
+export const BUCKET_PARTS = 64;
 
 /**
  * The transaction index is spread over this many hashes, chosen by the transactionId: ~10 entries
@@ -45,7 +46,7 @@ export class RedisKeys {
    * the part of its bucket's due set the phone falls in.
    */
   due(phoneNumber: string): string {
-    return `${this.legacyDue(phoneNumber)}:${duePartOf(phoneNumber)}`;
+    return `${this.legacyDue(phoneNumber)}:${partOf(phoneNumber)}`;
   }
 
   /**
@@ -60,7 +61,7 @@ export class RedisKeys {
   /** Every key of a bucket's due set: the unsplit one, then its parts. */
   dueKeysOfBucket(bucket: number): string[] {
     const legacy = this.#legacyDueInBucket(bucket);
-    return [legacy, ...Array.from({ length: DUE_PARTS }, (_, part) => `${legacy}:${part}`)];
+    return [legacy, ...Array.from({ length: BUCKET_PARTS }, (_, part) => `${legacy}:${part}`)];
   }
 
   #legacyDueInBucket(bucket: number): string {
@@ -83,9 +84,12 @@ export class RedisKeys {
     return `${this.verificationPrefix(phoneNumber)}${transactionId}`;
   }
 
-  /** The phone's open verifications and the texts sent about them (lua/include/phone-index.lua). */
+  /**
+   * The part of its bucket's phone index that holds the phone's open verifications and the texts
+   * sent about them (lua/include/phone-index.lua), in the same slot as the phone's own keys.
+   */
   phoneIndex(phoneNumber: string): string {
-    return `${this.phonePrefix(phoneNumber)}ix`;
+    return `${this.namespace}:{${BUCKET_TAGS[bucketOf(phoneNumber)] ?? ""}}:ix:${partOf(phoneNumber)}`;
   }
 
   optOut(phoneNumber: string): string {
@@ -105,9 +109,12 @@ export class RedisKeys {
   }
 }
 
-/** Bits of the phone's slot above those that pick its bucket, so the parts of a bucket fill evenly. */
-function duePartOf(phoneNumber: string): number {
-  return Math.floor(calculateSlot(phoneNumber) / BUCKET_COUNT) % DUE_PARTS;
+/**
+ * The phone's part of its bucket's due set and phone index: bits of the phone's slot above those that
+ * pick its bucket, so the parts of a bucket fill evenly.
+ */
+function partOf(phoneNumber: string): number {
+  return Math.floor(calculateSlot(phoneNumber) / BUCKET_COUNT) % BUCKET_PARTS;
 }
 
 export function deadlineMember(phoneNumber: string, transactionId: string): string {

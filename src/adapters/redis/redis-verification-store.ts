@@ -160,13 +160,13 @@ export class RedisVerificationStore implements VerificationStore {
   async recordSent(phoneNumber: string, transactionId: string, messageId: string): Promise<Verification | null> {
     const reply = (await this.#scripts.recordSent(
       [this.#keys.verification(phoneNumber, transactionId), this.#keys.phoneIndex(phoneNumber)],
-      [messageId, transactionId],
+      [messageId, transactionId, phoneNumber],
     )) as [string, unknown];
     return parseVerification(reply[1], phoneNumber, transactionId);
   }
 
   async indexMessage(phoneNumber: string, transactionId: string, messageId: string): Promise<void> {
-    await this.#scripts.indexText([this.#keys.phoneIndex(phoneNumber)], [messageId, transactionId]);
+    await this.#scripts.indexText([this.#keys.phoneIndex(phoneNumber)], [messageId, transactionId, phoneNumber]);
   }
 
   async decide(
@@ -195,6 +195,7 @@ export class RedisVerificationStore implements VerificationStore {
           publishLease: options.onlyIfDue ? EXPIRY_PUBLISH_LEASE_MS : PUBLISH_LEASE_MS,
           member: deadlineMember(phoneNumber, transactionId),
           transactionId,
+          phone: phoneNumber,
         }),
       ],
     )) as [string, unknown];
@@ -285,7 +286,7 @@ export class RedisVerificationStore implements VerificationStore {
         this.#keys.phoneIndex(phoneNumber),
         this.#keys.due(phoneNumber),
       ],
-      [deadlineMember(phoneNumber, transactionId), transactionId, messageId ?? ""],
+      [deadlineMember(phoneNumber, transactionId), transactionId, messageId ?? "", phoneNumber],
     );
   }
 

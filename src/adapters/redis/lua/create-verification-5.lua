@@ -1,7 +1,7 @@
 --[[
   Records a new verification, or reports the one already recorded (idempotent on transactionId).
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
+  KEYS[2] the phone's index   <ns>:{bucket}:ix:<part>   (include/phone-index.lua)
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId> (left by a cancellation that found no verification)
   KEYS[5] the phone's part of its bucket's due set <ns>:{bucket}:due:<part>  (member '<phone>|<transactionId>', score: when a worker is next needed)
@@ -22,6 +22,7 @@
 local vkey, ix, optoutKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[5]
 local a = cjson.decode(ARGV[1])
 --- @include "phone-index"
+ix = phoneIndexOf(ix, a.phone)
 
 local now, deadline, retention = a.now, a.deadline, a.retention
 local member = a.phone .. '|' .. a.transactionId

@@ -1,7 +1,7 @@
 --[[
   Decides an open verification without a reply: CANCELLED, UNDELIVERABLE or EXPIRED.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
+  KEYS[2] the phone's index   <ns>:{bucket}:ix:<part>   (include/phone-index.lua)
   KEYS[3] recent decisions    <ns>:{bucket}:<phone>:recent  (zset transactionId -> decidedAt, for late replies)
   KEYS[4] cancellation marker <ns>:{bucket}:<phone>:cx:<transactionId>
   KEYS[5] the phone's part of its bucket's due set <ns>:{bucket}:due:<part>
@@ -12,7 +12,7 @@
           yet: the request being handled right now then decides CANCELLED instead of texting, see
           create-verification-5), reason (undeliverableReason, '' unless UNDELIVERABLE),
           publishLease (ms: the decision is due in the outbox, the due set, when it runs out),
-          member (of the due set, '<phone>|<transactionId>'), transactionId
+          member (of the due set, '<phone>|<transactionId>'), transactionId, phone
   Returns {status, fields}: 'missing', 'not_due', 'already' (decided before: fields tell which) or 'decided'.
 ]]
 --- @include "record-decision"
@@ -41,7 +41,7 @@ if a.onlyIfDue then
 end
 recordDecision({
   vkey = vkey, txn = a.transactionId, member = a.member, decision = decision, now = now, eventId = a.eventId,
-  retention = retention, publishLease = a.publishLease, ix = KEYS[2], dueKey = dueKey,
+  retention = retention, publishLease = a.publishLease, ix = phoneIndexOf(KEYS[2], a.phone), dueKey = dueKey,
   recentKey = KEYS[3], reason = reason,
 })
 return {'decided', redis.call('HGETALL', vkey)}

@@ -8,7 +8,7 @@
     2. else exactly one open verification decides, unless previousPublishedMessageId names a text
        about another (already decided) verification: the cardholder may be answering that one;
     3. else, with several open, nothing is decided and the cardholder gets the list (owes: ambiguous).
-  KEYS[1] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua: open verifications
+  KEYS[1] the phone's index   <ns>:{bucket}:ix:<part>   (include/phone-index.lua: open verifications
                               and their reference codes; the text a previousPublishedMessageId names)
   KEYS[2] handled inbound id  <ns>:{bucket}:<phone>:in:<inboundMessageId>  ('<transactionIds>|<text still owed>')
   KEYS[3] opt-out flag        <ns>:{bucket}:<phone>:optout
@@ -41,6 +41,7 @@ local DAY_MS = 86400000
 
 --- @include "with-transaction-id"
 --- @include "phone-index"
+ix = phoneIndexOf(ix, phone)
 --- @include "record-decision"
 --- @include "confirmation-owed"
 

@@ -3,7 +3,7 @@
   Hash fields: dq = MessageId of the latest question (set by record-sent-2 when a later question
   replaces the first; absent, the first question's out), ds = its delivery status (PENDING < DELIVERED = FAILED: it never moves backwards), dAt = the
   event's timestamp. Once decided, the delivery is frozen with the decision.
-  KEYS[1] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua: messageId -> transactionId)
+  KEYS[1] the phone's index   <ns>:{bucket}:ix:<part>   (include/phone-index.lua: messageId -> transactionId)
   KEYS[2] the phone's part of its bucket's due set <ns>:{bucket}:due:<part> (a decision is due in the outbox when its publish lease ends)
   ARGV[1] JSON, named: prefix (of the phone's verification keys, <ns>:{bucket}:<phone>:v:),
           messageId, contextTransactionId (the event's context.transactionId, '' when none),
@@ -32,6 +32,7 @@ local now, eventId, retention, publishLease, phone = a.now, a.eventId, a.retenti
 local RANK = {PENDING = 1, DELIVERED = 2, FAILED = 2}
 
 --- @include "phone-index"
+ix = phoneIndexOf(ix, phone)
 local txn = indexedTransaction(ix, messageId)
 local viaContext = false
 if not txn then

@@ -1,8 +1,8 @@
 --[[
   Records the MessageId of the question SMS and indexes it for reply correlation.
   KEYS[1] verification hash   <ns>:{bucket}:<phone>:v:<transactionId>
-  KEYS[2] the phone's index   <ns>:{bucket}:<phone>:ix   (include/phone-index.lua)
-  ARGV[1] messageId   ARGV[2] transactionId
+  KEYS[2] the phone's index   <ns>:{bucket}:ix:<part>   (include/phone-index.lua)
+  ARGV[1] messageId   ARGV[2] transactionId   ARGV[3] phone
   Returns {status, fields}: 'missing' when the verification is gone, else 'recorded'.
   A verification decided while its SMS was in flight stays decided, and its recorded decision (the
   event it publishes, outboundMessageId included) stays as it was.
@@ -15,7 +15,7 @@ local vkey = KEYS[1]
 if redis.call('EXISTS', vkey) == 0 then
   return {'missing', {}}
 end
-indexText(KEYS[2], ARGV[1], ARGV[2])
+indexText(phoneIndexOf(KEYS[2], ARGV[3]), ARGV[1], ARGV[2])
 local state = redis.call('HGET', vkey, 'st')
 if state ~= 'DECIDED' then
   local sent = redis.call('HMGET', vkey, 'out', 'dq')

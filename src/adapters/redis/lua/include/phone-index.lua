@@ -1,73 +1,77 @@
--- The phone's index: one hash per phone, <ns>:{bucket}:<phone>:ix, holding
---   'o:<transactionId>' -> reference code ('' for none), for each open verification: it counts
---                          while the verification exists, and an entry whose verification is gone is
---                          dropped when the phone's next verification is created;
---   'm:<messageId>'     -> '<transactionId>|<end, ms>', for each text sent about a verification (a
---                          reply names it in previousPublishedMessageId, a delivery event in
---                          messageId). It counts for TEXT_INDEX_MS after the text, on Redis's own
---                          clock, as the one key per text it replaces did with its TTL (a day past
---                          the longest reply window, for late replies); an ended entry is dropped
---                          when the phone's next text is indexed.
--- Redis before 7.4 has no expiry per field, so the hash lives until its longest entry ends.
--- The layout before the index (<phone>:open and <phone>:m:<messageId>, in the same slot) is still
--- read and cleaned, so verifications opened by an earlier release are answered through an upgrade.
---- @include "redis-clock"
+-- The phone's index: the open verifications of each phone and the texts sent about them, as entries
+-- of the phone's part of its bucket's index, <ns>:{bucket}:ix:<part> (64 parts per bucket, the
+-- phone's chosen as for the due set; see redis-keys.ts), rather than a hash per phone:
+--   '<phone>o<transactionId>' -> '<reference code>|<end>' for an open verification ('' for no code):
+--                                it counts while the verification exists, until the deadline plus the
+--                                retention; an entry whose verification is gone is dropped when the
+--                                phone's next verification is created;
+--   '<phone>m<messageId>'     -> '<transactionId>|<end>' for each text sent about a verification (a
+--                                reply names it in previousPublishedMessageId, a delivery event in
+--                                messageId). It counts for TEXT_INDEX_MS after the text, a day past
+--                                the longest reply window, for late replies.
+-- Ended entries count for nothing and are dropped in passing (include/entries-with-ends.lua).
+-- The layouts of earlier releases, in the same slot, are still read and cleaned, so verifications
+-- opened by them are answered through an upgrade: a hash per phone, <phone>:ix ('o:<transactionId>'
+-- -> code, 'm:<messageId>' -> '<transactionId>|<end>'), and before it <phone>:open (transactionId ->
+-- code) and a key <phone>:m:<messageId> per text.
+--- @include "entries-with-ends"
 local TEXT_INDEX_MS = 2 * 86400000
 
-local function legacyKey(ix, suffix)
-  return string.sub(ix, 1, #ix - 2) .. suffix
-end
-
-local function keepIndexFor(ix, ms)
-  if ms > 0 and redis.call('PTTL', ix) < ms then
-    redis.call('PEXPIRE', ix, ms)
-  end
+-- The phone's index: the key of its part and the phone, and where earlier releases kept it.
+local function phoneIndexOf(part, phone)
+  local base = string.match(part, '^(.*}:)ix:%d+$') .. phone .. ':'
+  return {part = part, phone = phone, perPhone = base .. 'ix', open = base .. 'open', base = base}
 end
 
 -- {transactionId, code} of each open verification, in no particular order.
 local function openEntries(ix)
-  local out = {}
-  local flat = redis.call('HGETALL', ix)
-  for i = 1, #flat, 2 do
-    if string.sub(flat[i], 1, 2) == 'o:' then
-      out[#out + 1] = {string.sub(flat[i], 3), flat[i + 1]}
+  local out, now = {}, redisNowMs()
+  local prefix = ix.phone .. 'o'
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', ix.part, cursor, 'MATCH', prefix .. '*', 'COUNT', 1000)
+    cursor = page[1]
+    local flat = page[2]
+    for i = 1, #flat, 2 do
+      local code, ends = splitEnding(flat[i + 1])
+      if ends > now then out[#out + 1] = {string.sub(flat[i], #prefix + 1), code} end
+    end
+  until cursor == '0'
+  local perPhone = redis.call('HGETALL', ix.perPhone)
+  for i = 1, #perPhone, 2 do
+    if string.sub(perPhone[i], 1, 2) == 'o:' then
+      out[#out + 1] = {string.sub(perPhone[i], 3), perPhone[i + 1]}
     end
   end
-  local legacy = redis.call('HGETALL', legacyKey(ix, 'open'))
-  for i = 1, #legacy, 2 do out[#out + 1] = {legacy[i], legacy[i + 1]} end
+  local older = redis.call('HGETALL', ix.open)
+  for i = 1, #older, 2 do out[#out + 1] = {older[i], older[i + 1]} end
   return out
 end
 
 local function addOpen(ix, txn, code, lifetimeMs)
-  redis.call('HSET', ix, 'o:' .. txn, code)
-  keepIndexFor(ix, lifetimeMs)
+  putEnding(ix.part, ix.phone .. 'o' .. txn, code, lifetimeMs, redisNowMs())
 end
 
 local function removeOpen(ix, txn)
-  redis.call('HDEL', ix, 'o:' .. txn)
-  redis.call('HDEL', legacyKey(ix, 'open'), txn)
+  redis.call('HDEL', ix.part, ix.phone .. 'o' .. txn)
+  redis.call('HDEL', ix.perPhone, 'o:' .. txn)
+  redis.call('HDEL', ix.open, txn)
 end
 
 -- The transactionId a text was about, or false when no text of the phone has this MessageId (or
 -- its entry ended).
 local function indexedTransaction(ix, messageId)
-  local entry = redis.call('HGET', ix, 'm:' .. messageId)
-  if not entry then return redis.call('GET', legacyKey(ix, 'm:' .. messageId)) end
-  local txn, ends = string.match(entry, '^(.*)|(%d+)$')
-  if txn and tonumber(ends) > redisNowMs() then return txn end
+  local now = redisNowMs()
+  local txn = liveValue(ix.part, ix.phone .. 'm' .. messageId, now)
+  if txn then return txn end
+  local entry = redis.call('HGET', ix.perPhone, 'm:' .. messageId)
+  if not entry then return redis.call('GET', ix.base .. 'm:' .. messageId) end
+  local earlierTxn, ends = splitEnding(entry)
+  if ends and ends > now then return earlierTxn end
   return false
 end
 
--- Indexes a text about the verification txn, dropping the phone's text entries that ended.
+-- Indexes a text about the verification txn.
 local function indexText(ix, messageId, txn)
-  local now = redisNowMs()
-  local flat = redis.call('HGETALL', ix)
-  for i = 1, #flat, 2 do
-    if string.sub(flat[i], 1, 2) == 'm:' then
-      local ends = tonumber(string.match(flat[i + 1], '|(%d+)$'))
-      if ends and ends <= now then redis.call('HDEL', ix, flat[i]) end
-    end
-  end
-  redis.call('HSET', ix, 'm:' .. messageId, txn .. '|' .. string.format('%d', now + TEXT_INDEX_MS))
-  keepIndexFor(ix, TEXT_INDEX_MS)
+  putEnding(ix.part, ix.phone .. 'm' .. messageId, txn, TEXT_INDEX_MS, redisNowMs())
 end
