@@ -2,13 +2,21 @@ import calculateSlot from "cluster-key-slot";
 import { BUCKET_COUNT, BUCKET_TAGS, bucketOf } from "./buckets.ts";
 
 /**
- * Each bucket's due set and phone index are split into this many parts, chosen by the phone, so that
- * a part stays a compact listpack (`zset-max-listpack-entries` and `hash-max-listpack-entries`, 128)
- * up to about 130,000 entries in all: a due entry then costs ~55 bytes where a skiplist entry costs
- * ~145, and a phone's index no key of its own. The sweep claims from every part of a bucket's due set
- * in one script (claim-due-65.lua: the parts and the bucket's unsplit set).
+ * Each bucket's phone index is split into this many parts, chosen by the phone, so that a part stays
+ * a compact listpack (`hash-max-listpack-entries`, 128) up to about 130,000 entries in all (a phone
+ * has one per open verification and one per text of the last two days): a phone's index is then no
+ * key of its own.
  */
-export const BUCKET_PARTS = 64;
+export const PHONE_INDEX_PARTS = 64;
+
+/**
+ * Each bucket's due set is split into this many parts, chosen by the phone, so that a part stays a
+ * compact listpack (`zset-max-listpack-entries`, 128) up to about 32,000 due entries in all (open
+ * verifications and decisions still to publish): an entry then costs ~55 bytes where a skiplist
+ * entry costs ~145. Fewer than the phone index's: the sweep claims from every part of a bucket (in
+ * one script, claim-due-17.lua, with the bucket's unsplit set) twice a second on every worker.
+ */
+export const DUE_PARTS = 16;
 
 /**
  * The transaction index is spread over this many hashes, chosen by the transactionId: ~10 entries
@@ -46,7 +54,7 @@ export class RedisKeys {
    * the part of its bucket's due set the phone falls in.
    */
   due(phoneNumber: string): string {
-    return `${this.legacyDue(phoneNumber)}:${partOf(phoneNumber)}`;
+    return `${this.legacyDue(phoneNumber)}:${partOf(phoneNumber, DUE_PARTS)}`;
   }
 
   /**
@@ -61,7 +69,7 @@ export class RedisKeys {
   /** Every key of a bucket's due set: the unsplit one, then its parts. */
   dueKeysOfBucket(bucket: number): string[] {
     const legacy = this.#legacyDueInBucket(bucket);
-    return [legacy, ...Array.from({ length: BUCKET_PARTS }, (_, part) => `${legacy}:${part}`)];
+    return [legacy, ...Array.from({ length: DUE_PARTS }, (_, part) => `${legacy}:${part}`)];
   }
 
   #legacyDueInBucket(bucket: number): string {
@@ -89,7 +97,7 @@ export class RedisKeys {
    * sent about them (lua/include/phone-index.lua), in the same slot as the phone's own keys.
    */
   phoneIndex(phoneNumber: string): string {
-    return `${this.namespace}:{${BUCKET_TAGS[bucketOf(phoneNumber)] ?? ""}}:ix:${partOf(phoneNumber)}`;
+    return `${this.namespace}:{${BUCKET_TAGS[bucketOf(phoneNumber)] ?? ""}}:ix:${partOf(phoneNumber, PHONE_INDEX_PARTS)}`;
   }
 
   optOut(phoneNumber: string): string {
@@ -110,11 +118,11 @@ export class RedisKeys {
 }
 
 /**
- * The phone's part of its bucket's due set and phone index: bits of the phone's slot above those that
+ * The phone's part of its bucket's due set or phone index: bits of the phone's slot above those that
  * pick its bucket, so the parts of a bucket fill evenly.
  */
-function partOf(phoneNumber: string): number {
-  return Math.floor(calculateSlot(phoneNumber) / BUCKET_COUNT) % BUCKET_PARTS;
+function partOf(phoneNumber: string, parts: number): number {
+  return Math.floor(calculateSlot(phoneNumber) / BUCKET_COUNT) % parts;
 }
 
 export function deadlineMember(phoneNumber: string, transactionId: string): string {

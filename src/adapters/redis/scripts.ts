@@ -16,7 +16,7 @@ const scriptFiles = {
   readClaim: "read-claim-1.lua",
   adoptClaim: "adopt-claim-1.lua",
   setField: "set-field-1.lua",
-  claimDue: "claim-due-65.lua",
+  claimDue: "claim-due-17.lua",
   claimConfirmation: "claim-confirmation-2.lua",
   confirmationSent: "confirmation-sent-3.lua",
   clearOwedText: "clear-owed-text-1.lua",

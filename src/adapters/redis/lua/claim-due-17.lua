@@ -1,8 +1,8 @@
 --[[
   Claims verifications whose deadline passed, for a short lease, so that any worker can expire them
   and a worker that dies mid-way is replaced once the lease ends. No leader is needed.
-  KEYS[1..65] a bucket's due set: its unsplit key (written by releases before the split), then its
-              64 parts (member '<phone>|<transactionId>', score: when a worker is next needed, ms)
+  KEYS[1..17] a bucket's due set: its unsplit key (written by releases before the split), then its
+              16 parts (member '<phone>|<transactionId>', score: when a worker is next needed, ms)
   ARGV[1] now (ms)   ARGV[2] most members to claim   ARGV[3] lease (ms)
   Returns the claimed members. Each pass starts at another key, so a key with more due than a pass
   takes cannot keep the others waiting.
