@@ -102,11 +102,15 @@ describe("a claim in its own key, as releases before the index recorded it", () 
   const recordEarlierClaim = (transactionId: string, claim: string) =>
     redis.set(keys.legacyTransaction(transactionId), claim, "EX", 600);
 
-  it("still makes a request for another phone a duplicate, and moves into the index", async () => {
+  it("still makes a request for another phone a duplicate, and moves into the index with its end", async () => {
     const transactionId = newTransactionId();
     await recordEarlierClaim(transactionId, phone(10));
     expect(await store.claimTransaction(transactionId, phone(11), 30)).toEqual({ kind: "existing", phoneNumber: phone(10), cancelledEarlier: false });
-    expect((await transactionClaim(redis, namespace, transactionId))?.claim).toBe(phone(10));
+    // It keeps the end it had (600 s), not a new request's window and retention.
+    const moved = await transactionClaim(redis, namespace, transactionId);
+    expect(moved?.claim).toBe(phone(10));
+    expect(moved?.leftMs).toBeGreaterThan(590_000);
+    expect(moved?.leftMs).toBeLessThanOrEqual(600_000);
     expect(await store.claimTransaction(transactionId, phone(11), 30)).toEqual({ kind: "existing", phoneNumber: phone(10), cancelledEarlier: false });
   });
 

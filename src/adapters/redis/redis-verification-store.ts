@@ -60,7 +60,6 @@ export class RedisVerificationStore implements VerificationStore {
     const lifetimeMs = windowSeconds * 1000 + this.#retentionMs;
     const claim = await this.#withEarlierClaim(
       transactionId,
-      lifetimeMs,
       () => this.#scripts.claimTransaction([this.#keys.transactionIndex(transactionId)], [transactionId, phoneNumber, lifetimeMs]),
       (result) => result === "new",
     );
@@ -72,7 +71,6 @@ export class RedisVerificationStore implements VerificationStore {
   async lookupForCancellation(transactionId: string): Promise<CancellationLookup> {
     const claim = await this.#withEarlierClaim(
       transactionId,
-      this.#retentionMs,
       () => this.#scripts.rememberCancellation([this.#keys.transactionIndex(transactionId)], [transactionId, this.#retentionMs]),
       (result) => result === "!cancelled",
     );
@@ -87,15 +85,14 @@ export class RedisVerificationStore implements VerificationStore {
    * into the index and the script runs again on it. (Such keys are not deleted: a worker racing
    * this one must still find them. They expire with their verifications.)
    */
-  async #withEarlierClaim(
-    transactionId: string,
-    lifetimeMs: number,
-    run: () => Promise<unknown>,
-    recorded: (result: string) => boolean,
-  ): Promise<string> {
-    const [result, earlier] = await Promise.all([run().then(String), this.#client.get(this.#keys.legacyTransaction(transactionId))]);
+  async #withEarlierClaim(transactionId: string, run: () => Promise<unknown>, recorded: (result: string) => boolean): Promise<string> {
+    const earlierKey = this.#keys.legacyTransaction(transactionId);
+    const [result, earlier] = await Promise.all([run().then(String), this.#client.get(earlierKey)]);
     if (earlier === null || !recorded(result)) return result;
-    await this.#scripts.adoptClaim([this.#keys.transactionIndex(transactionId)], [transactionId, earlier, lifetimeMs]);
+    // It keeps the end it had.
+    const leftMs = await this.#client.pttl(earlierKey);
+    if (leftMs <= 0) return result;
+    await this.#scripts.adoptClaim([this.#keys.transactionIndex(transactionId)], [transactionId, earlier, leftMs]);
     return String(await run());
   }
 

@@ -34,7 +34,7 @@ local function putEnding(key, field, value, lifetimeMs, now)
     for i = 1, #flat, 2 do
       if flat[i] ~= EARLIEST then
         local _, entryEnds = splitEnding(flat[i + 1])
-        if entryEnds <= now then
+        if entryEnds == nil or entryEnds <= now then
           redis.call('HDEL', key, flat[i])
         elseif entryEnds < nextEarliest then
           nextEarliest = entryEnds
@@ -45,5 +45,5 @@ local function putEnding(key, field, value, lifetimeMs, now)
     nextEarliest = ends
   end
   if nextEarliest ~= earliest then redis.call('HSET', key, EARLIEST, string.format('%d', nextEarliest)) end
-  if redis.call('PTTL', key) < lifetimeMs then redis.call('PEXPIRE', key, lifetimeMs) end
+  if lifetimeMs > 0 and redis.call('PTTL', key) < lifetimeMs then redis.call('PEXPIRE', key, lifetimeMs) end
 end

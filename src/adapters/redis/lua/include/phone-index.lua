@@ -1,6 +1,6 @@
 -- The phone's index: the open verifications of each phone and the texts sent about them, as entries
 -- of the phone's part of its bucket's index, <ns>:{bucket}:ix:<part> (64 parts per bucket, the
--- phone's chosen as for the due set; see redis-keys.ts), rather than a hash per phone:
+-- phone's chosen by its cluster slot; see redis-keys.ts), rather than a hash per phone:
 --   '<phone>o<transactionId>' -> '<reference code>|<end>' for an open verification ('' for no code):
 --                                it counts while the verification exists, until the deadline plus the
 --                                retention; an entry whose verification is gone is dropped when the
@@ -34,7 +34,7 @@ local function openEntries(ix)
     local flat = page[2]
     for i = 1, #flat, 2 do
       local code, ends = splitEnding(flat[i + 1])
-      if ends > now then out[#out + 1] = {string.sub(flat[i], #prefix + 1), code} end
+      if ends and ends > now then out[#out + 1] = {string.sub(flat[i], #prefix + 1), code} end
     end
   until cursor == '0'
   local perPhone = redis.call('HGETALL', ix.perPhone)
