@@ -431,4 +431,18 @@ describe("regressions: contract deviations found by this test, fixed", () => {
       CONTRACT,
     ),
   );
+
+  it("18. seed -1604630142: t0 expired unswept past its retention, requested again by an opted-out phone (decided at once); a STOP naming its first question decides it again", () =>
+    runCommands(
+      0,
+      [
+        new RequestCmd(0, 0, 30, 0, false, null),
+        reply({ from: "any", intent: "STOP", lagMs: 40_000 }),
+        new AdvanceCmd(90_000_000),
+        new DuplicateWhileSendingCmd(0, 0, 600),
+        reply({ intent: "STOP", code: { of: "open", pick: 0 }, prev: { kind: "sms", pick: 0 } }),
+      ],
+      CONTRACT,
+    ),
+  );
 });

@@ -51,6 +51,9 @@ end
 if decision then
   redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', now, 'eid', a.eventId, 'pub', '0')
   redis.call('ZADD', dueKey, now + a.publishLease, member)
+  -- An open entry of an earlier verification of this transactionId (expired undecided, never swept,
+  -- its retention over) would otherwise name this decided one as open.
+  removeOpen(ix, a.transactionId)
   return {'decided', redis.call('HGETALL', vkey), 0}
 end
 
