@@ -51,25 +51,15 @@ end
 if decision then
   redis.call('HSET', vkey, 'st', 'DECIDED', 'dec', decision, 'decAt', now, 'eid', a.eventId, 'pub', '0')
   redis.call('ZADD', dueKey, now + a.publishLease, member)
-  -- An open entry of an earlier verification of this transactionId (expired undecided, never swept,
-  -- its retention over) would otherwise name this decided one as open.
-  removeOpen(ix, a.transactionId)
   return {'decided', redis.call('HGETALL', vkey), 0}
 end
 
--- Codes in use among the phone's open verifications; an entry whose verification expired undecided
--- (never swept within its retention) is dropped on the way.
+-- Codes in use among the phone's open verifications (openEntries drops stale entries on the way;
+-- this verification has no state yet, so an earlier one's entry of this transactionId is one).
 local used, othersOpen = {}, 0
-local prefix = string.sub(vkey, 1, #vkey - #a.transactionId)
 for _, entry in ipairs(openEntries(ix)) do
-  local txn, entryCode = entry[1], entry[2]
-  -- An entry of this very transactionId is stale (an earlier verification of it, expired): replaced below.
-  if txn ~= a.transactionId and redis.call('EXISTS', prefix .. txn) == 1 then
-    used[entryCode] = true
-    othersOpen = othersOpen + 1
-  else
-    removeOpen(ix, txn)
-  end
+  used[entry[2]] = true
+  othersOpen = othersOpen + 1
 end
 local code = ''
 for candidate in string.gmatch(a.codes, '[^,]+') do

@@ -105,12 +105,9 @@ end
 local open, openCodes, pastDeadline = {}, {}, {}
 for _, entry in ipairs(openEntries(ix)) do
   local txn = entry[1]
-  local window = redis.call('HMGET', prefix .. txn, 'reqAt', 'dl', 'st')
+  local window = redis.call('HMGET', prefix .. txn, 'reqAt', 'dl')
   local requestedAt, deadline = tonumber(window[1]), tonumber(window[2])
-  if window[3] == 'DECIDED' then
-    -- A stale entry: an earlier verification of this transactionId left it, and this one is decided.
-    removeOpen(ix, txn)
-  elseif requestedAt and receivedAt >= requestedAt then
+  if requestedAt and receivedAt >= requestedAt then
     if receivedAt <= deadline then
       table.insert(open, txn)
       openCodes[txn] = entry[2]
