@@ -36,6 +36,8 @@ export interface RedisSnapshot {
   commands: CommandStats;
   usedMemoryBytes: number;
   keys: number;
+  /** Redis's CPU so far (user + system), seconds. */
+  cpuSeconds: number;
 }
 
 export class RedisObserver {
@@ -52,15 +54,18 @@ export class RedisObserver {
   }
 
   async snapshot(): Promise<RedisSnapshot> {
-    const [commandstats, memory, keys] = await Promise.all([
+    const [commandstats, memory, keys, cpu] = await Promise.all([
       this.#client.info("commandstats"),
       this.#client.info("memory"),
       this.#client.dbsize(),
+      this.#client.info("cpu"),
     ]);
+    const cpuFields = parseInfo(cpu);
     return {
       commands: parseCommandStats(commandstats),
       usedMemoryBytes: Number(parseInfo(memory).used_memory ?? 0),
       keys,
+      cpuSeconds: Number(cpuFields.used_cpu_user ?? 0) + Number(cpuFields.used_cpu_sys ?? 0),
     };
   }
 

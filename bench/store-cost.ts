@@ -13,7 +13,8 @@ import { RedisVerificationStore } from "../src/adapters/redis/redis-verification
 import { startRedisServer } from "../test/support/redis-server.ts";
 import { generateRealisticRequest } from "./realistic-requests.ts";
 import { Random } from "./random.ts";
-import { parseCommandStats, parseInfo } from "./redis-stats.ts";
+import { OBSERVER_COMMANDS, RedisObserver, type RedisSnapshot } from "./redis-stats.ts";
+import { counterDeltas } from "./statistics.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ function positive(name: string, value: string | undefined): number {
 
 const server = await startRedisServer();
 const redis = new Redis(server.url, { enableAutoPipelining: true });
+const observer = new RedisObserver(server.url);
 try {
   const store = new RedisVerificationStore(redis, { namespace: "store-bench" });
   const random = new Random(20261203);
@@ -67,32 +69,27 @@ try {
     return ids;
   };
 
-  const redisState = async () => {
-    const [cpu, memory, commandstats, keys] = await Promise.all([redis.info("cpu"), redis.info("memory"), redis.info("commandstats"), redis.dbsize()]);
-    const c = parseInfo(cpu);
-    return {
-      cpuSeconds: Number(c.used_cpu_user ?? 0) + Number(c.used_cpu_sys ?? 0),
-      usedMemory: Number(parseInfo(memory).used_memory ?? 0),
-      commands: Object.values(parseCommandStats(commandstats).calls).reduce((sum, calls) => sum + calls, 0),
-      keys,
-    };
-  };
+  // Commands the service's code sent or its scripts ran, not the observer's own INFO and DBSIZE.
+  const commandsBetween = (before: RedisSnapshot, after: RedisSnapshot) =>
+    Object.entries(counterDeltas(before.commands.calls, after.commands.calls))
+      .filter(([name]) => !OBSERVER_COMMANDS.has(name))
+      .reduce((sum, [, calls]) => sum + calls, 0);
 
   await recordAll(1_000_000, warmup);
-  const before = await redisState();
+  const before = await observer.snapshot();
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const ids = await recordAll(0, n);
   const seconds = (performance.now() - startedAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const after = await redisState();
+  const after = await observer.snapshot();
 
   // A sweep pass over every bucket that finds nothing due (the deadlines are a day away), as each
   // worker makes twice a second.
   const SWEEP_PASSES = 200;
-  const beforeSweeps = await redisState();
+  const beforeSweeps = await observer.snapshot();
   for (let pass = 0; pass < SWEEP_PASSES; pass += 1) await store.claimDue(now, 100, 2_000);
-  const afterSweeps = await redisState();
+  const afterSweeps = await observer.snapshot();
 
   const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(n / 100)) === 0);
   const missing = (await Promise.all(sample.map((id) => store.get(id)))).filter((v) => v?.state !== "OPEN").length;
@@ -102,9 +99,8 @@ try {
     perSecond: n / seconds,
     callerCpuMicrosPerVerification: ((cpu.user + cpu.system) / n),
     redisCpuMicrosPerVerification: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / n,
-    // The INFO commands of the two snapshots count too: 4 in all, nothing per verification.
-    redisCommandsPerVerification: (after.commands - before.commands - 4) / n,
-    bytesPerOpenVerification: (after.usedMemory - before.usedMemory) / n,
+    redisCommandsPerVerification: commandsBetween(before, after) / n,
+    bytesPerOpenVerification: (after.usedMemoryBytes - before.usedMemoryBytes) / n,
     keysPerOpenVerification: (after.keys - before.keys) / n,
     redisCpuMicrosPerIdleSweep: ((afterSweeps.cpuSeconds - beforeSweeps.cpuSeconds) * 1e6) / SWEEP_PASSES,
     missing,
@@ -125,6 +121,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  await observer.close();
   redis.disconnect();
   await server.stop();
 }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SentSms } from "../../dev/sms-sandbox/sms-sandbox.ts";
 import { QUEUES } from "../support/aws-environment.ts";
 import { RedisKeys } from "../../src/adapters/redis/redis-keys.ts";
+import { redisNowMs } from "../support/redis-clock.ts";
 import { runDownTtls } from "../support/run-down-ttls.ts";
 import { inboundSms, startHarness, uniquePhone, verificationRequest, type Harness } from "../support/service-harness.ts";
 
@@ -70,8 +71,7 @@ const TEXT_INDEX_MS = 2 * 86_400_000;
 
 /** The phone's entries that count (not ended), as 'o:<transactionId>' → code and 'm:<messageId>' → transactionId. */
 async function indexEntries(phone: string): Promise<Record<string, string>> {
-  const [seconds = "0", micros = "0"] = await h.service.redis.time();
-  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const now = await redisNowMs(h.service.redis);
   const entries: Record<string, string> = {};
   for (const [field, entry] of Object.entries(await h.service.redis.hgetall(phoneIndexKey(phone)))) {
     const [, value = "", ends = "0"] = /^(.*)\|(\d+)$/.exec(entry) ?? [];
@@ -119,9 +119,9 @@ const BEFORE_THE_INDEX: EarlierLayout = {
 const HASH_PER_PHONE: EarlierLayout = {
   async moveInto(phone) {
     const ix = `${prefixOf(phone)}ix`;
-    const [seconds = "0"] = await h.service.redis.time();
+    const now = await redisNowMs(h.service.redis);
     for (const [field, value] of Object.entries(await takeEntries(phone))) {
-      await h.service.redis.hset(ix, field, field.startsWith("m:") ? `${value}|${Number(seconds) * 1000 + TEXT_INDEX_MS}` : value);
+      await h.service.redis.hset(ix, field, field.startsWith("m:") ? `${value}|${now + TEXT_INDEX_MS}` : value);
     }
     await h.service.redis.pexpire(ix, TEXT_INDEX_MS);
   },
@@ -153,10 +153,10 @@ describe("the phone's index", () => {
     expect(entries[`m:${question.messageId}`]).toBe(transactionId);
     await expect.poll(async () => (await indexEntries(phone))[`m:${confirmation.messageId}`]).toBe(transactionId);
     // A text's entry counts for two days (a day past the longest reply window), and the part lives that long.
-    const [redisSeconds = "0"] = await h.service.redis.time();
+    const now = await redisNowMs(h.service.redis);
     const ends = await textEntryEnd(phone, confirmation.messageId);
-    expect(ends - Number(redisSeconds) * 1000).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
-    expect(ends - Number(redisSeconds) * 1000).toBeLessThanOrEqual(TEXT_INDEX_MS + 1_000);
+    expect(ends - now).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
+    expect(ends - now).toBeLessThanOrEqual(TEXT_INDEX_MS + 1_000);
     expect(await h.service.redis.pttl(phoneIndexKey(phone))).toBeGreaterThan(TEXT_INDEX_MS - 60_000);
   });
 

@@ -1,14 +1,10 @@
 import type { RedisClient as Redis } from "../../src/adapters/redis/scripts.ts";
 import { RedisKeys } from "../../src/adapters/redis/redis-keys.ts";
+import { redisNowMs } from "./redis-clock.ts";
 
 const EARLIEST = "~";
 /** An entry as stored: '<claim>|<end, ms>' (lua/include/entries-with-ends.lua). */
 const ENTRY = /^(.*)\|(\d+)$/;
-
-async function redisNowMs(redis: Redis): Promise<number> {
-  const [seconds, micros] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}
 
 /**
  * A transactionId's claim in the transaction index (lua/include/transaction-index.lua) and how long
