@@ -2,6 +2,7 @@ import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2"
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../../config.ts";
+import { UndiciHttpHandler } from "./undici-http-handler.ts";
 
 export interface AwsClients {
   sqs: SQSClient;
@@ -26,21 +27,22 @@ export function createAwsClients(
   const { endpoints } = config;
   const common = { region: config.region, ...(credentials ? { credentials } : {}) };
   // No call may hang forever: a dead connection or a stalled response fails and is retried.
+  const handler = (requestTimeoutMs: number) => new UndiciHttpHandler({ connectionTimeoutMs: CONNECTION_TIMEOUT_MS, requestTimeoutMs });
   const sqs = new SQSClient({
     ...common,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: SQS_REQUEST_TIMEOUT_MS },
+    requestHandler: handler(SQS_REQUEST_TIMEOUT_MS),
     ...(endpoints.sqs ? { endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false } : {}),
   });
   const sns = new SNSClient({
     ...common,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: handler(REQUEST_TIMEOUT_MS),
     ...(endpoints.sns ? { endpoint: endpoints.sns } : {}),
   });
   // Throttling is retried by the SDK's standard strategy: exponential backoff with jitter.
   const sms = new PinpointSMSVoiceV2Client({
     ...common,
     maxAttempts: 6,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: handler(REQUEST_TIMEOUT_MS),
     ...(endpoints.sms ? { endpoint: endpoints.sms } : {}),
   });
   return {
