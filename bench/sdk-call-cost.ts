@@ -1,9 +1,7 @@
 /**
  * What one AWS SDK call costs the calling process in CPU, with the service's client configuration
  * and with each configuration lever the SDK offers, against the emulator in a process of its own
- * (its CPU is not counted). The levers other than the service's own client are each applied to a
- * client on the SDK's default request handler (node:http), the first variant after the service's.
- * A plain HTTP POST of the same request, unsigned, is the floor: the
+ * (its CPU is not counted). A plain HTTP POST of the same request, unsigned, is the floor: the
  * difference is what the SDK's middleware, serialisation and signing cost.
  *
  *   npm run bench:sdk [-- --calls 3000 --rounds 5]
@@ -55,8 +53,7 @@ try {
 
   const sendMessage = (client: SQSClient) => () => client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
   const variants: Array<[string, () => Promise<unknown>]> = [
-    ["SQS SendMessage, the service's client (undici request handler)", sendMessage(service.sqs)],
-    ["  the SDK's default request handler (node:http) instead", sendMessage(sqsWith({}))],
+    ["SQS SendMessage, the service's client", sendMessage(service.sqs)],
     ["  md5: false (no MD5 of the body)", sendMessage(sqsWith({ md5: false }))],
     ["  maxAttempts: 1 (no retry bookkeeping)", sendMessage(sqsWith({ maxAttempts: 1 }))],
     ["  retryMode: adaptive", sendMessage(sqsWith({ retryMode: "adaptive" }))],

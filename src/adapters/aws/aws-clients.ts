@@ -2,7 +2,6 @@ import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2"
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../../config.ts";
-import { UndiciHttpHandler } from "./undici-http-handler.ts";
 
 export interface AwsClients {
   sqs: SQSClient;
@@ -27,22 +26,21 @@ export function createAwsClients(
   const { endpoints } = config;
   const common = { region: config.region, ...(credentials ? { credentials } : {}) };
   // No call may hang forever: a dead connection or a stalled response fails and is retried.
-  const handler = (requestTimeoutMs: number) => new UndiciHttpHandler({ connectionTimeoutMs: CONNECTION_TIMEOUT_MS, requestTimeoutMs });
   const sqs = new SQSClient({
     ...common,
-    requestHandler: handler(SQS_REQUEST_TIMEOUT_MS),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: SQS_REQUEST_TIMEOUT_MS },
     ...(endpoints.sqs ? { endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false } : {}),
   });
   const sns = new SNSClient({
     ...common,
-    requestHandler: handler(REQUEST_TIMEOUT_MS),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     ...(endpoints.sns ? { endpoint: endpoints.sns } : {}),
   });
   // Throttling is retried by the SDK's standard strategy: exponential backoff with jitter.
   const sms = new PinpointSMSVoiceV2Client({
     ...common,
     maxAttempts: 6,
-    requestHandler: handler(REQUEST_TIMEOUT_MS),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     ...(endpoints.sms ? { endpoint: endpoints.sms } : {}),
   });
   return {
