@@ -10,10 +10,14 @@ export interface AwsClients {
   destroy(): void;
 }
 
-const CONNECTION_TIMEOUT_MS = 3_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-/** Above the 20 s long poll of ReceiveMessage. */
-const SQS_REQUEST_TIMEOUT_MS = 30_000;
+export interface AwsCallTimeouts {
+  connectionMs: number;
+  requestMs: number;
+  /** Above the 20 s long poll of ReceiveMessage. */
+  sqsRequestMs: number;
+}
+
+const TIMEOUTS: AwsCallTimeouts = { connectionMs: 3_000, requestMs: 10_000, sqsRequestMs: 30_000 };
 
 /**
  * Created once per process. Endpoint overrides come from the contract's AWS_ENDPOINT_URL* variables;
@@ -22,25 +26,28 @@ const SQS_REQUEST_TIMEOUT_MS = 30_000;
 export function createAwsClients(
   config: Pick<Config, "region" | "endpoints">,
   credentials?: { accessKeyId: string; secretAccessKey: string },
+  timeouts: AwsCallTimeouts = TIMEOUTS,
 ): AwsClients {
   const { endpoints } = config;
   const common = { region: config.region, ...(credentials ? { credentials } : {}) };
-  // No call may hang forever: a dead connection or a stalled response fails and is retried.
+  // No call may hang forever: a dead connection or a stalled response fails and is retried. Without
+  // throwOnRequestTimeout the SDK's handler only logs a warning when requestTimeout passes.
+  const handler = (requestTimeout: number) => ({ connectionTimeout: timeouts.connectionMs, requestTimeout, throwOnRequestTimeout: true });
   const sqs = new SQSClient({
     ...common,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: SQS_REQUEST_TIMEOUT_MS },
+    requestHandler: handler(timeouts.sqsRequestMs),
     ...(endpoints.sqs ? { endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false } : {}),
   });
   const sns = new SNSClient({
     ...common,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: handler(timeouts.requestMs),
     ...(endpoints.sns ? { endpoint: endpoints.sns } : {}),
   });
   // Throttling is retried by the SDK's standard strategy: exponential backoff with jitter.
   const sms = new PinpointSMSVoiceV2Client({
     ...common,
     maxAttempts: 6,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: handler(timeouts.requestMs),
     ...(endpoints.sms ? { endpoint: endpoints.sms } : {}),
   });
   return {
