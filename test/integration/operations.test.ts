@@ -128,4 +128,29 @@ describe("operations HTTP", () => {
     expect(done.outcome).toBe("decided");
     expect(h.handled.filter((m) => m.messageId === replyId)).toHaveLength(1);
   });
+
+  it("takes a Redis that stops answering, its connection still open, for down, and decides the reply once it answers again", { timeout: 30_000 }, async () => {
+    const request = verificationRequest();
+    const transactionId = String(request.transactionId);
+    await h.sendToQueue(QUEUES.requests, JSON.stringify(request));
+    const question = await h.sandbox.waitForSms((m) => m.context?.transactionId === transactionId);
+
+    // Frozen, the server keeps its connections open and answers nothing: only the client's own
+    // socket timeout can tell (TCP keep-alive would take minutes).
+    const closed = new Promise<void>((resolve) => h.service.redis.once("close", () => resolve()));
+    redis.freeze();
+    try {
+      await h.sendToQueue(QUEUES.inbound, JSON.stringify(inboundSms({ originationNumber: request.phoneNumber, previousPublishedMessageId: question.messageId })));
+      await closed;
+      await expect.poll(async () => (await get("/readyz")).status, { timeout: 10_000, interval: 100 }).toBe(503);
+      expect(h.decisionsFor(transactionId)).toHaveLength(0);
+    } finally {
+      redis.thaw();
+    }
+
+    await expect.poll(async () => (await get("/readyz")).status, { timeout: 15_000, interval: 100 }).toBe(200);
+    const event = await h.waitForDecision(transactionId);
+    expect(event.decision).toBe("APPROVED");
+    expect(h.decisionsFor(transactionId)).toHaveLength(1);
+  });
 });

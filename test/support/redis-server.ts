@@ -12,6 +12,10 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port and directory. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -41,9 +45,21 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await server.stop();
       server = await startPrivateRedis(args);
     },
+    freeze: () => process.kill(server.pid, "SIGSTOP"),
+    thaw: () => process.kill(server.pid, "SIGCONT"),
     stop: async () => {
+      signalIfRunning(server.pid, "SIGCONT");
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A frozen server must be thawed to be stopped; one already gone needs nothing. */
+function signalIfRunning(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
 }
