@@ -48,6 +48,7 @@ const report: ChaosReport = await runChaos({
   ...("killAllAtMs" in preset ? { killAllAtMs: Math.round(preset.killAllAtMs * scale) } : {}),
   // Its length is set by the inbound redrive, not by the run's size.
   snsOutage: { ...preset.snsOutage, atMs: Math.round(preset.snsOutage.atMs * scale) },
+  redisFreeze: { ...preset.redisFreeze, atMs: Math.round(preset.redisFreeze.atMs * scale) },
   deadlineMs: Math.round(preset.deadlineMs * scale),
   log,
 });
@@ -100,6 +101,7 @@ function formatReport(r: ChaosReport): string {
     ["workers SIGKILLed / started", `${f.workerKills} / ${f.workerStarts}`],
     ["all workers killed at once at", f.allWorkersKilledAt.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ") || "-"],
     ["redis SIGKILL + restart", `${f.redisRestarts} (${f.redisDownMs} ms down)`],
+    ["redis frozen (SIGSTOP) / workers that paused for it", `${f.redisFrozenMs} ms / ${f.workersPausedByFreeze}`],
     ["SendTextMessage calls / failed before / failed after sending", `${f.sms.matched} / ${f.sms.failedBefore} / ${f.sms.failedAfter}`],
     ["SNS publish calls / failed before / failed after publishing", `${f.sns.matched} / ${f.sns.failedBefore} / ${f.sns.failedAfter}`],
     ["SNS publish calls refused during the outage", f.sns.refusedWhileDown],

@@ -1,7 +1,8 @@
 // The chaos run: three service processes on one emulator (fauxqs, in this process, production
 // topology) and one Redis (append-only file, fsync always), N verifications answered in every way
 // the contract knows, SQS-level duplicates, while workers are SIGKILLed and restarted, Redis is
-// SIGKILLed and restarted, every worker is killed at once, a share of SMS and SNS calls fail, and SNS
+// SIGKILLed and restarted, then frozen (SIGSTOP, its connections left open) for a few seconds, every
+// worker is killed at once, a share of SMS and SNS calls fail, and SNS
 // refuses every publish for longer than the inbound queue takes to dead-letter a failing reply.
 // A carrier (carrier.ts) reports every text on the sms-events queue, events duplicated, out of
 // order and late; some handsets are unreachable (UNDELIVERABLE within seconds), some failures race a
@@ -60,6 +61,11 @@ export interface ChaosOptions {
    * until quietMsAfter past its end, so the time to publish what it held is measured on its own.
    */
   snsOutage: { atMs: number; durationMs: number; quietMsAfter: number };
+  /**
+   * Redis frozen (SIGSTOP) from atMs for durationMs: its connections stay open and nothing is
+   * answered, so only the workers' own timeouts can tell. Placed apart from the other disruptions.
+   */
+  redisFreeze: { atMs: number; durationMs: number };
   /** The run ends when every verification is decided and both queues are empty, or at this bound (from the first request). */
   deadlineMs: number;
   /** Window of the verifications left unanswered (they expire), seconds. */
@@ -91,6 +97,7 @@ export const PRESETS = {
     killEveryMs: [3_000, 5_000],
     killAllAtMs: 36_000,
     snsOutage: { atMs: 3_000, durationMs: 28_000, quietMsAfter: 5_000 },
+    redisFreeze: { atMs: 31_500, durationMs: 4_000 },
     // A question whose sender is killed (the last kills come at 36-45 s) is texted again only once
     // its 60 s send lease has run out, by the request's next delivery: up to ~110 s.
     deadlineMs: 120_000,
@@ -102,11 +109,12 @@ export const PRESETS = {
     chaosMs: 90_000,
     killEveryMs: [3_000, 6_000],
     snsOutage: { atMs: 10_000, durationMs: 35_000, quietMsAfter: 10_000 },
+    redisFreeze: { atMs: 52_000, durationMs: 4_000 },
     deadlineMs: 240_000,
   },
 } as const satisfies Record<string, Partial<ChaosOptions>>;
 
-export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaosMs" | "killEveryMs" | "snsOutage" | "deadlineMs" | "log"> = {
+export const DEFAULTS: Omit<ChaosOptions, "n" | "seed" | "sendWindowMs" | "chaosMs" | "killEveryMs" | "snsOutage" | "redisFreeze" | "deadlineMs" | "log"> = {
   workers: 3,
   expiresInSeconds: 30,
   smsFailShare: 0.25,
@@ -149,6 +157,9 @@ export interface ChaosReport {
     workerStarts: number;
     redisRestarts: number;
     redisDownMs: number;
+    /** The freeze: how long, and how many workers logged that they paused for it. */
+    redisFrozenMs: number;
+    workersPausedByFreeze: number;
     sms: RuleStats;
     sns: RuleStats;
     duplicateRequestsSent: number;
@@ -625,6 +636,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       disrupting = false;
       log(`redis SIGKILLed and restarted (${redisDownMs} ms down)`);
     });
+    let redisFrozenMs = 0;
+    let workersPausedByFreeze = 0;
+    later(options.redisFreeze.atMs, async () => {
+      disrupting = true;
+      const from = Date.now();
+      process.kill(redis.pid, "SIGSTOP");
+      mark("redis frozen (SIGSTOP)");
+      await new Promise<void>((resolve) => later(options.redisFreeze.durationMs, resolve));
+      process.kill(redis.pid, "SIGCONT");
+      const to = Date.now();
+      mark("redis thawed (SIGCONT)");
+      unable.push({ from, to });
+      redisFrozenMs = to - from;
+      workersPausedByFreeze = pool.stats.pausedAt.filter((at) => at >= from && at <= to).length;
+      disrupting = false;
+      log(`redis frozen for ${redisFrozenMs} ms; ${workersPausedByFreeze} workers paused their consumers meanwhile`);
+    });
     // Every worker at once, while the unanswered verifications' deadlines come due.
     const killAllAt = options.killAllAtMs ?? Math.min(options.chaosMs * 0.85, options.expiresInSeconds * 1000 + options.sendWindowMs / 2);
     later(killAllAt, async () => {
@@ -795,6 +823,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         workerStarts: pool.stats.started,
         redisRestarts,
         redisDownMs,
+        redisFrozenMs,
+        workersPausedByFreeze,
         sms: smsProxy.stats["sms:SendTextMessage"]!,
         sns: snsProxy.stats["sns:Publish"]!,
         duplicateRequestsSent,

@@ -4,6 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { freePort } from "../../dev/redis-server.ts";
 
+/** What a worker logs when it loses Redis (src/service.ts). */
+const PAUSED_MESSAGE = "redis unavailable: consumers paused until it returns";
+
 export interface WorkerStats {
   started: number;
   /** SIGKILLs the chaos run sent. */
@@ -12,6 +15,8 @@ export interface WorkerStats {
   unexpectedExits: Array<{ slot: number; code: number | null; signal: string | null; lastLines: string[] }>;
   /** Log lines at level error (50) or fatal (60), by message. */
   errors: Map<string, number>;
+  /** When a worker logged that Redis went away and it paused its consumers (ms since the epoch). */
+  pausedAt: number[];
   fatal: string[];
 }
 
@@ -30,7 +35,7 @@ const KEEP_LINES = 40;
 const READY_TIMEOUT_MS = 20_000;
 
 export class WorkerPool {
-  readonly stats: WorkerStats = { started: 0, killed: 0, unexpectedExits: [], errors: new Map(), fatal: [] };
+  readonly stats: WorkerStats = { started: 0, killed: 0, unexpectedExits: [], errors: new Map(), fatal: [], pausedAt: [] };
   readonly #workers = new Map<number, Worker>();
   readonly #env: Record<string, string>;
   readonly #cwd: string;
@@ -67,6 +72,7 @@ export class WorkerPool {
       } catch {
         return;
       }
+      if (line.msg === PAUSED_MESSAGE) this.stats.pausedAt.push(Date.now());
       if (line.msg === "service started") {
         clearTimeout(timer);
         markReady(true);

@@ -60,6 +60,9 @@ describe("chaos run, CI size", () => {
         expect(report.faults.workerKills, output).toBeGreaterThanOrEqual(5);
         expect(report.faults.allWorkersKilledAt).toHaveLength(1);
         expect(report.faults.redisRestarts).toBe(1);
+        // A frozen Redis keeps its connections open: the workers must notice by themselves.
+        expect(report.faults.redisFrozenMs).toBeGreaterThan(0);
+        expect(report.faults.workersPausedByFreeze, output).toBeGreaterThanOrEqual(1);
         expect(report.faults.sms.failedBefore).toBeGreaterThan(0);
         expect(report.faults.sns.failedBefore).toBeGreaterThan(0);
         expect(report.faults.sns.refusedWhileDown).toBeGreaterThan(0);
